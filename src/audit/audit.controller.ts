@@ -1,0 +1,3 @@
+import { Controller } from '@nestjs/common';
+@Controller('api/v1/audit')
+export class AuditController {}
