@@ -68,6 +68,7 @@ export class Initial1763800000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE consent (
         id uuid PRIMARY KEY,
+        seq bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT consent_seq_uq UNIQUE,
         member_id uuid NOT NULL CONSTRAINT consent_member_id_fkey REFERENCES member (id),
         network_id uuid NOT NULL CONSTRAINT consent_network_id_fkey REFERENCES network (id),
         kind text NOT NULL CONSTRAINT consent_kind_ck CHECK (kind IN ('grant', 'withdrawal')),
@@ -83,7 +84,7 @@ export class Initial1763800000000 implements MigrationInterface {
         CONSTRAINT consent_withdrawal_empty_ck CHECK (kind = 'grant' OR cardinality(fields) = 0),
         CONSTRAINT consent_grant_text_ck CHECK (kind = 'withdrawal' OR consent_text_id IS NOT NULL)
       )`);
-    await q.query(`CREATE INDEX consent_member_network_idx ON consent (member_id, network_id, recorded_at DESC)`);
+    await q.query(`CREATE INDEX consent_member_network_idx ON consent (member_id, network_id, recorded_at DESC, seq DESC)`);
 
     await q.query(`
       CREATE TABLE staff_account (

@@ -30,8 +30,8 @@ export class AuditRepository {
     return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
   }
 
-  async insert(tx: EntityManager, event: AuditEventEntity): Promise<void> {
-    await tx.insert(AuditEventEntity, event);
+  async insert(tx: EntityManager, events: AuditEventEntity[]): Promise<void> {
+    for (let i = 0; i < events.length; i += 1000) await tx.insert(AuditEventEntity, events.slice(i, i + 1000));
   }
 
   /** Events in seq order after `afterSeq`, for verification and export in bounded batches. */

@@ -30,21 +30,33 @@ export class AuditService {
 
   /** Appends one event inside the caller's transaction: it commits or rolls back with the change. */
   async record(tx: EntityManager, actor: Actor, record: AuditRecord): Promise<void> {
+    await this.recordMany(tx, actor, [record]);
+  }
+
+  /** Appends several events under one lock (bulk changes such as an import). */
+  async recordMany(tx: EntityManager, actor: Actor, records: AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
     const head = await this.repository.lockHead(tx);
-    const event: ChainedEvent = {
-      seq: (head?.seq ?? 0) + 1,
-      at: this.clock.now().toISOString(),
-      actorType: actor.type,
-      actorId: actorId(actor),
-      action: record.action,
-      subjectType: record.subjectType,
-      subjectId: record.subjectId ?? null,
-      networkId: record.networkId ?? null,
-      detail: record.detail ?? {},
-      prevHash: head?.hash ?? GENESIS_HASH,
-    };
-    const entity = Object.assign(new AuditEventEntity(), event, { at: new Date(event.at), hash: hashEvent(event) });
-    await this.repository.insert(tx, entity);
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const at = this.clock.now().toISOString();
+    const entities = records.map((record) => {
+      const event: ChainedEvent = {
+        seq: ++seq,
+        at,
+        actorType: actor.type,
+        actorId: actorId(actor),
+        action: record.action,
+        subjectType: record.subjectType,
+        subjectId: record.subjectId ?? null,
+        networkId: record.networkId ?? null,
+        detail: record.detail ?? {},
+        prevHash,
+      };
+      prevHash = hashEvent(event);
+      return Object.assign(new AuditEventEntity(), event, { at: new Date(at), hash: prevHash });
+    });
+    await this.repository.insert(tx, entities);
   }
 
   /** Re-reads the whole log in batches and checks every link of the chain. */

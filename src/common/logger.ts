@@ -2,8 +2,8 @@ import type { LoggerService } from '@nestjs/common';
 import { pino, type Logger } from 'pino';
 
 /** Structured JSON logs. Callers pass ids, never names, emails or other contact data. */
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'listebud' }, timestamp: pino.stdTimeFunctions.isoTime });
+export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
+  return pino({ level, base: { service: 'listebud' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd, sync: true }));
 }
 
 /** Lets Nest's own messages go through pino too. */

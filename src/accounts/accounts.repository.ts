@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { ApiTokenEntity, StaffAccountEntity, StaffNetworkEntity } from './staff-account.entity.js';
+
+@Injectable()
+export class AccountsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private manager(tx?: EntityManager) {
+    return tx ?? this.dataSource.manager;
+  }
+
+  findByEmail(email: string, tx?: EntityManager) {
+    return this.manager(tx).findOneBy(StaffAccountEntity, { email });
+  }
+
+  findById(id: string, tx?: EntityManager) {
+    return this.manager(tx).findOneBy(StaffAccountEntity, { id });
+  }
+
+  list() {
+    return this.manager().find(StaffAccountEntity, { order: { email: 'ASC' } });
+  }
+
+  async networkIdsOf(staffId: string, tx?: EntityManager): Promise<string[]> {
+    const rows = await this.manager(tx).find(StaffNetworkEntity, { where: { staffId } });
+    return rows.map((r) => r.networkId).sort();
+  }
+
+  async countExistingNetworks(ids: string[], tx: EntityManager): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows: { n: string }[] = await tx.query('SELECT count(*) AS n FROM network WHERE id = ANY($1::uuid[])', [ids]);
+    return Number(rows[0].n);
+  }
+
+  async insert(tx: EntityManager, account: StaffAccountEntity): Promise<void> {
+    await tx.insert(StaffAccountEntity, account);
+  }
+
+  async replaceNetworks(tx: EntityManager, staffId: string, networkIds: string[]): Promise<void> {
+    await tx.delete(StaffNetworkEntity, { staffId });
+    if (networkIds.length) await tx.insert(StaffNetworkEntity, networkIds.map((networkId) => ({ staffId, networkId })));
+  }
+
+  async insertToken(tx: EntityManager, token: ApiTokenEntity): Promise<void> {
+    await tx.insert(ApiTokenEntity, token);
+  }
+
+  findLiveToken(tokenHash: string) {
+    return this.manager().findOneBy(ApiTokenEntity, { tokenHash, revokedAt: IsNull() });
+  }
+
+  async touchToken(id: string, at: Date): Promise<void> {
+    await this.manager().update(ApiTokenEntity, { id }, { lastUsedAt: at });
+  }
+}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { type Actor, type StaffActor, type StaffRole } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { forbidden, ValidationFailedError } from '../common/domain-error.js';
+import { newId, newSecretToken, sha256Hex } from '../common/ids.js';
+import { AuditService } from '../audit/audit.service.js';
+import { networksNotFound, onlyCoordinatorsHaveNetworks, staffEmailTaken, staffNotFound } from './accounts.errors.js';
+import { AccountsRepository } from './accounts.repository.js';
+import type { StaffDto, TokenDto } from './dto/staff.dto.js';
+import { PasswordHasher } from './password-hasher.js';
+import { passwordProblems } from './password-policy.js';
+import { ApiTokenEntity, StaffAccountEntity } from './staff-account.entity.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface NewStaff {
+  email: string;
+  password: string;
+  role: StaffRole;
+  networkIds?: string[];
+}
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AccountsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  private assertAdmin(actor: Actor): void {
+    if (actor.type === 'staff' ? actor.role !== 'admin' : actor.type !== 'cli') throw forbidden();
+  }
+
+  async createStaff(actor: Actor, input: NewStaff): Promise<StaffDto> {
+    this.assertAdmin(actor);
+    const email = input.email.trim().toLowerCase();
+    const problems = [...passwordProblems(input.password)];
+    if (!EMAIL.test(email) || email.length > 254) problems.unshift({ field: 'email', code: 'INVALID_EMAIL', message: 'email must be a valid e-mail address' });
+    if (problems.length) throw new ValidationFailedError(problems);
+    const networkIds = [...new Set(input.networkIds ?? [])].sort();
+    if (networkIds.length && input.role !== 'coordinator') throw onlyCoordinatorsHaveNetworks();
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        if (await this.repository.findByEmail(email, tx)) throw staffEmailTaken();
+        if ((await this.repository.countExistingNetworks(networkIds, tx)) !== networkIds.length) throw networksNotFound();
+        const now = this.clock.now();
+        const account = Object.assign(new StaffAccountEntity(), { id: newId(), email, passwordHash, role: input.role, disabledAt: null, createdAt: now, updatedAt: now });
+        await this.repository.insert(tx, account);
+        await this.repository.replaceNetworks(tx, account.id, networkIds);
+        await this.audit.record(tx, actor, {
+          action: 'staff.created',
+          subjectType: 'staff',
+          subjectId: account.id,
+          detail: { role: account.role, networkIds },
+        });
+        return { id: account.id, email, role: account.role, networkIds, createdAt: now.toISOString() };
+      });
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') throw staffEmailTaken();
+      throw error;
+    }
+  }
+
+  async list(actor: Actor): Promise<StaffDto[]> {
+    this.assertAdmin(actor);
+    const accounts = await this.repository.list();
+    return Promise.all(
+      accounts.map(async (a) => ({ id: a.id, email: a.email, role: a.role, networkIds: await this.repository.networkIdsOf(a.id), createdAt: a.createdAt.toISOString() })),
+    );
+  }
+
+  async setNetworks(actor: Actor, staffId: string, networkIds: string[]): Promise<StaffDto> {
+    this.assertAdmin(actor);
+    const ids = [...new Set(networkIds)].sort();
+    return this.dataSource.transaction(async (tx) => {
+      const account = await this.repository.findById(staffId, tx);
+      if (!account) throw staffNotFound();
+      if (ids.length && account.role !== 'coordinator') throw onlyCoordinatorsHaveNetworks();
+      if ((await this.repository.countExistingNetworks(ids, tx)) !== ids.length) throw networksNotFound();
+      const before = await this.repository.networkIdsOf(staffId, tx);
+      await this.repository.replaceNetworks(tx, staffId, ids);
+      await this.audit.record(tx, actor, { action: 'staff.networks_changed', subjectType: 'staff', subjectId: staffId, detail: { before, after: ids } });
+      return { id: account.id, email: account.email, role: account.role, networkIds: ids, createdAt: account.createdAt.toISOString() };
+    });
+  }
+
+  /** A personal API token for scripts; only its hash is stored, the token is shown once. */
+  async createToken(actor: Actor, staffEmail: string | undefined, name: string): Promise<TokenDto> {
+    let staffId: string;
+    if (actor.type === 'staff' && staffEmail === undefined) staffId = actor.id;
+    else {
+      this.assertAdmin(actor);
+      const account = await this.repository.findByEmail((staffEmail ?? '').trim().toLowerCase());
+      if (!account) throw staffNotFound();
+      staffId = account.id;
+    }
+    if (!name.trim() || name.length > 100) throw new ValidationFailedError([{ field: 'name', code: 'INVALID_NAME', message: 'name must be 1 to 100 characters' }]);
+    const token = newSecretToken('lb');
+    return this.dataSource.transaction(async (tx) => {
+      const entity = Object.assign(new ApiTokenEntity(), { id: newId(), staffId, name: name.trim(), tokenHash: sha256Hex(token), createdAt: this.clock.now(), lastUsedAt: null, revokedAt: null });
+      await this.repository.insertToken(tx, entity);
+      await this.audit.record(tx, actor, { action: 'api_token.created', subjectType: 'staff', subjectId: staffId, detail: { tokenId: entity.id } });
+      return { id: entity.id, name: entity.name, token };
+    });
+  }
+
+  /** The account behind an e-mail and password, or undefined; same work whether or not it exists. */
+  async checkPassword(email: string, password: string): Promise<StaffAccountEntity | undefined> {
+    const account = await this.repository.findByEmail(email.trim().toLowerCase());
+    if (!account || account.disabledAt) {
+      await this.hasher.verifyNothing(password);
+      return undefined;
+    }
+    return (await this.hasher.verify(account.passwordHash, password)) ? account : undefined;
+  }
+
+  async findIdByEmail(email: string): Promise<string | undefined> {
+    return (await this.repository.findByEmail(email.trim().toLowerCase()))?.id;
+  }
+
+  async actorFor(staffId: string): Promise<StaffActor | undefined> {
+    const account = await this.repository.findById(staffId);
+    if (!account || account.disabledAt) return undefined;
+    const networkIds = account.role === 'coordinator' ? await this.repository.networkIdsOf(account.id) : [];
+    return { type: 'staff', id: account.id, role: account.role, networkIds };
+  }
+
+  async actorForToken(token: string): Promise<StaffActor | undefined> {
+    const entity = await this.repository.findLiveToken(sha256Hex(token));
+    if (!entity) return undefined;
+    const actor = await this.actorFor(entity.staffId);
+    if (actor) await this.repository.touchToken(entity.id, this.clock.now());
+    return actor;
+  }
+
+  async describe(staffId: string): Promise<StaffDto> {
+    const account = await this.repository.findById(staffId);
+    if (!account) throw staffNotFound();
+    return { id: account.id, email: account.email, role: account.role, networkIds: await this.repository.networkIdsOf(staffId), createdAt: account.createdAt.toISOString() };
+  }
+}

@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CommonModule } from './common/logger.module.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { ConsentModule } from './consent/consent.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { DatabaseTarget } from './database/database-target.js';
+import { HealthController } from './health/health.controller.js';
+import { MembersModule } from './members/members.module.js';
+import { NetworksModule } from './networks/networks.module.js';
+
+export interface AppContext {
+  config: AppConfig;
+  database: DatabaseTarget;
+  logger: Logger;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, database, logger }: AppContext): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule.forRoot(logger),
+        DatabaseModule.forRoot(database),
+        AuditModule,
+        NetworksModule,
+        MembersModule,
+        ConsentModule,
+        AccountsModule,
+        AuthModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

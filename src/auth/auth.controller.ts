@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { StaffDto } from '../accounts/dto/staff.dto.js';
+import { AppConfig } from '../config/app-config.js';
+import type { Actor } from '../common/actor.js';
+import { CurrentActor, Public, Roles } from '../common/auth.decorators.js';
+import { AuthService } from './auth.service.js';
+import { LoginDto } from './dto/login.dto.js';
+import { clearSessionCookie, readCookie, setSessionCookie, STAFF_SESSION_COOKIE } from './session-cookie.js';
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({ type: StaffDto, description: 'sets an HttpOnly session cookie' })
+  async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const { token, actor } = await this.auth.login(body.email, body.password, req.ip ?? 'unknown');
+    setSessionCookie(res, STAFF_SESSION_COOKIE, token, this.config.secureCookies);
+    return this.accounts.describe(actor.id);
+  }
+
+  @Post('logout')
+  @Roles('admin', 'coordinator', 'auditor')
+  @HttpCode(204)
+  async logout(@CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const token = readCookie(req, STAFF_SESSION_COOKIE);
+    if (token && actor.type === 'staff') await this.auth.logout(token, actor);
+    clearSessionCookie(res, STAFF_SESSION_COOKIE, this.config.secureCookies);
+  }
+
+  @Get('me')
+  @Roles('admin', 'coordinator', 'auditor')
+  @ApiOkResponse({ type: StaffDto })
+  me(@CurrentActor() actor: Actor) {
+    return this.accounts.describe((actor as { id: string }).id);
+  }
+}

@@ -1,0 +1,47 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { Actor, StaffRole } from '../common/actor.js';
+import { PUBLIC_KEY, ROLES_KEY } from '../common/auth.decorators.js';
+import { DomainError, forbidden } from '../common/domain-error.js';
+import { AuthService } from './auth.service.js';
+import { readCookie, STAFF_SESSION_COOKIE } from './session-cookie.js';
+
+const unauthenticated = () => new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Log in first');
+
+/**
+ * Global guard: resolves the actor from a bearer token or a session cookie and checks the route's
+ * roles. Routes without @Roles are admin-only. Network scope is checked by the services.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const actor = await this.resolve(req);
+    if (!actor) throw unauthenticated();
+    req.actor = actor;
+    const roles = this.reflector.getAllAndOverride<StaffRole[]>(ROLES_KEY, targets) ?? ['admin'];
+    if (actor.type !== 'staff' || !roles.includes(actor.role)) throw forbidden();
+    return true;
+  }
+
+  private async resolve(req: Request): Promise<Actor | undefined> {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
+      if (!match) throw unauthenticated();
+      const actor = await this.auth.actorForToken(match[1]);
+      if (!actor) throw unauthenticated();
+      return actor;
+    }
+    const session = readCookie(req, STAFF_SESSION_COOKIE);
+    return session ? this.auth.actorForSession(session) : undefined;
+  }
+}

@@ -1,0 +1,11 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('staff_session')
+export class StaffSessionEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column({ name: 'staff_id', type: 'uuid' }) staffId!: string;
+  @Column({ name: 'token_hash', type: 'text' }) tokenHash!: string;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'last_seen_at', type: 'timestamptz' }) lastSeenAt!: Date;
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true }) endedAt!: Date | null;
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { CLI_ACTOR } from '../../common/actor.js';
+import { ConsentService } from '../../consent/consent.service.js';
+import { MEMBER_FIELDS, type MemberField } from '../../members/member-fields.js';
+import { MembersService } from '../../members/members.service.js';
+import { NetworksService } from '../../networks/networks.service.js';
+import type { CliCommand } from '../command.js';
+import { ABOUT_ME, CITIES, FIRST_NAMES, LAST_NAMES, STREETS } from '../demo-names.js';
+
+const CONSENT_TEXT =
+  'Jeg giver samtykke til, at de felter jeg har valgt, vises for de andre medlemmer af netværket på den ' +
+  'kontaktliste, der sendes krypteret til medlemmerne. Jeg kan til enhver tid trække samtykket tilbage.';
+
+/** A small deterministic generator, so a seed run is reproducible when --seed is given. */
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 0x1_0000_0000;
+  };
+}
+
+export const demoSeedCommand: CliCommand = {
+  name: 'demo:seed',
+  usage: 'demo:seed [--members N] [--networks K] [--seed S]',
+  options: ['members', 'networks', 'seed'],
+  async run(app, options, io) {
+    const memberCount = options.integer('members', 50, 1, 100_000);
+    const networkCount = options.integer('networks', 2, 1, 50);
+    const random = rng(options.integer('seed', Date.now() % 1_000_000_007, 0, 2 ** 31));
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+    const run = randomBytes(3).toString('hex');
+    const networks = app.get(NetworksService);
+    const members = app.get(MembersService);
+    const consent = app.get(ConsentService);
+
+    const created: { slug: string; id: string }[] = [];
+    for (let k = 1; k <= networkCount; k++) {
+      const network = await networks.create(CLI_ACTOR, { slug: `demo-${run}-${k}`, name: `Demonetværk ${k} (${run})` });
+      await consent.createText(CLI_ACTOR, network.id, { body: CONSENT_TEXT });
+      created.push({ slug: network.slug, id: network.id });
+    }
+    let consenting = 0;
+    for (let i = 0; i < memberCount; i++) {
+      const network = created[i % created.length];
+      const first = pick(FIRST_NAMES);
+      const last = pick(LAST_NAMES);
+      const [postalCode, city] = pick(CITIES);
+      const member = await members.create(CLI_ACTOR, network.id, {
+        name: `${first} ${last}`,
+        email: `demo.${run}.${i + 1}@example.org`,
+        phone: `+45${String(20_000_000 + Math.floor(random() * 79_999_999))}`,
+        address: `${pick(STREETS)} ${1 + Math.floor(random() * 200)}`,
+        postalCode,
+        city,
+        aboutMe: pick(ABOUT_ME) || undefined,
+      });
+      // Most demo members consent to name, e-mail and a random selection of the rest; some never do.
+      if (random() < 0.85) {
+        const fields: MemberField[] = MEMBER_FIELDS.filter((f) => f === 'name' || f === 'email' || random() < 0.6);
+        await consent.record(CLI_ACTOR, network.id, member.id, { fields, consentTextVersion: 1, channel: 'paper', note: 'demo data' });
+        consenting++;
+      }
+      if ((i + 1) % 500 === 0) io.info(`${i + 1} of ${memberCount} members`);
+    }
+    return { networks: created.map((n) => n.slug), members: memberCount, consenting };
+  },
+};

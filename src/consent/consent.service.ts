@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { actorId, type Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { forbidden } from '../common/domain-error.js';
+import { newId } from '../common/ids.js';
+import { AuditService } from '../audit/audit.service.js';
+import { MembersService } from '../members/members.service.js';
+import { NetworksService } from '../networks/networks.service.js';
+import { ConsentTextEntity } from './consent-text.entity.js';
+import { ConsentEntity, type ConsentChannel } from './consent.entity.js';
+import { consentTextVersionUnknown } from './consent.errors.js';
+import { ConsentRepository } from './consent.repository.js';
+import type {
+  ConsentRecordDto,
+  ConsentTextDto,
+  CreateConsentTextDto,
+  EffectiveConsentDto,
+  RecordConsentDto,
+  WithdrawConsentDto,
+} from './dto/consent.dto.js';
+import { effectiveConsent } from './effective-consent.js';
+
+const textDto = (t: ConsentTextEntity): ConsentTextDto => ({ id: t.id, version: t.version, body: t.body, createdAt: t.createdAt.toISOString() });
+
+@Injectable()
+export class ConsentService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ConsentRepository,
+    private readonly networks: NetworksService,
+    private readonly members: MembersService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  private assertCanWrite(actor: Actor): void {
+    if (actor.type === 'staff' && actor.role === 'auditor') throw forbidden();
+  }
+
+  async createText(actor: Actor, networkId: string, input: CreateConsentTextDto): Promise<ConsentTextDto> {
+    this.assertCanWrite(actor);
+    await this.networks.reachable(actor, networkId);
+    return this.dataSource.transaction(async (tx) => {
+      const text = Object.assign(new ConsentTextEntity(), {
+        id: newId(),
+        networkId,
+        version: await this.repository.nextTextVersion(tx, networkId),
+        body: input.body,
+        createdAt: this.clock.now(),
+        createdBy: actorId(actor),
+      });
+      await this.repository.insertText(tx, text);
+      await this.audit.record(tx, actor, {
+        action: 'consent_text.created',
+        subjectType: 'consent_text',
+        subjectId: text.id,
+        networkId,
+        detail: { version: text.version },
+      });
+      return textDto(text);
+    });
+  }
+
+  async listTexts(actor: Actor, networkId: string): Promise<ConsentTextDto[]> {
+    await this.networks.reachable(actor, networkId);
+    return (await this.repository.texts(networkId)).map(textDto);
+  }
+
+  async record(actor: Actor, networkId: string, memberId: string, input: RecordConsentDto): Promise<ConsentRecordDto> {
+    return this.append(actor, networkId, memberId, {
+      kind: 'grant',
+      fields: input.fields,
+      version: input.consentTextVersion,
+      channel: input.channel,
+      note: input.note,
+    });
+  }
+
+  /** A withdrawal is a record too: the history keeps what was agreed before. */
+  async withdraw(actor: Actor, networkId: string, memberId: string, input: WithdrawConsentDto): Promise<ConsentRecordDto> {
+    return this.append(actor, networkId, memberId, { kind: 'withdrawal', fields: [], channel: input.channel, note: input.note });
+  }
+
+  async history(actor: Actor, networkId: string, memberId: string): Promise<ConsentRecordDto[]> {
+    await this.readableMember(actor, networkId, memberId);
+    const records = await this.repository.history(networkId, memberId);
+    const texts = new Map((await this.repository.textsById([...new Set(records.flatMap((r) => r.consentTextId ?? []))])).map((t) => [t.id, t.version]));
+    return records.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      fields: r.fields,
+      consentTextVersion: r.consentTextId ? (texts.get(r.consentTextId) ?? null) : null,
+      channel: r.channel,
+      recordedByType: r.recordedByType,
+      recordedById: r.recordedById,
+      note: r.note,
+      recordedAt: r.recordedAt.toISOString(),
+    }));
+  }
+
+  async current(actor: Actor, networkId: string, memberId: string): Promise<EffectiveConsentDto> {
+    await this.readableMember(actor, networkId, memberId);
+    const effective = effectiveConsent(await this.repository.history(networkId, memberId));
+    return { memberId, networkId, fields: effective.fields, since: effective.since?.toISOString() ?? null };
+  }
+
+  private async readableMember(actor: Actor, networkId: string, memberId: string): Promise<void> {
+    if (actor.type === 'staff' && actor.role === 'auditor') throw forbidden();
+    await this.networks.reachable(actor, networkId);
+    await this.members.assertMembership(networkId, memberId);
+  }
+
+  private async append(
+    actor: Actor,
+    networkId: string,
+    memberId: string,
+    input: { kind: 'grant' | 'withdrawal'; fields: string[]; version?: number; channel: ConsentChannel; note?: string },
+  ): Promise<ConsentRecordDto> {
+    this.assertCanWrite(actor);
+    await this.networks.reachable(actor, networkId);
+    return this.dataSource.transaction(async (tx) => {
+      await this.members.assertMembership(networkId, memberId, tx);
+      let text: ConsentTextEntity | null = null;
+      if (input.kind === 'grant') {
+        text = await this.repository.textByVersion(networkId, input.version!, tx);
+        if (!text) throw consentTextVersionUnknown();
+      }
+      const record = Object.assign(new ConsentEntity(), {
+        id: newId(),
+        memberId,
+        networkId,
+        kind: input.kind,
+        fields: input.fields,
+        consentTextId: text?.id ?? null,
+        channel: input.channel,
+        recordedByType: actor.type === 'member' ? 'member' : actor.type === 'staff' ? 'staff' : 'system',
+        recordedById: actorId(actor),
+        note: input.note?.trim() || null,
+        recordedAt: this.clock.now(),
+      });
+      await this.repository.insert(tx, record);
+      await this.audit.record(tx, actor, {
+        action: input.kind === 'grant' ? 'consent.granted' : 'consent.withdrawn',
+        subjectType: 'member',
+        subjectId: memberId,
+        networkId,
+        detail: { consentId: record.id, fields: record.fields, channel: record.channel, consentTextVersion: text?.version ?? null },
+      });
+      return {
+        id: record.id,
+        kind: record.kind,
+        fields: record.fields,
+        consentTextVersion: text?.version ?? null,
+        channel: record.channel,
+        recordedByType: record.recordedByType,
+        recordedById: record.recordedById,
+        note: record.note,
+        recordedAt: record.recordedAt.toISOString(),
+      };
+    });
+  }
+}

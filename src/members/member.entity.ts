@@ -1,0 +1,15 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('member')
+export class MemberEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') email!: string;
+  @Column('text') name!: string;
+  @Column({ type: 'text', nullable: true }) phone!: string | null;
+  @Column({ type: 'text', nullable: true }) address!: string | null;
+  @Column({ name: 'postal_code', type: 'text', nullable: true }) postalCode!: string | null;
+  @Column({ type: 'text', nullable: true }) city!: string | null;
+  @Column({ name: 'about_me', type: 'text', nullable: true }) aboutMe!: string | null;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { MemberEntity } from './member.entity.js';
+import { MembershipEntity, type MembershipStatus } from './membership.entity.js';
+
+export interface MemberPage {
+  rows: (MemberEntity & { status: MembershipStatus })[];
+  total: number;
+}
+
+const INSERT_CHUNK = 1000;
+
+@Injectable()
+export class MembersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private manager(tx?: EntityManager) {
+    return tx ?? this.dataSource.manager;
+  }
+
+  findById(id: string, tx?: EntityManager) {
+    return this.manager(tx).findOneBy(MemberEntity, { id });
+  }
+
+  findByEmail(email: string, tx?: EntityManager) {
+    return this.manager(tx).findOneBy(MemberEntity, { email });
+  }
+
+  /** Which of these e-mails already belong to a member. */
+  async existingEmails(emails: string[], tx?: EntityManager): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < emails.length; i += 10_000) {
+      const rows: { email: string }[] = await this.manager(tx).query(
+        'SELECT email FROM member WHERE email = ANY($1::text[])',
+        [emails.slice(i, i + 10_000)],
+      );
+      for (const r of rows) found.add(r.email);
+    }
+    return found;
+  }
+
+  async insertMembers(tx: EntityManager, members: MemberEntity[]): Promise<void> {
+    for (let i = 0; i < members.length; i += INSERT_CHUNK) {
+      await tx.insert(MemberEntity, members.slice(i, i + INSERT_CHUNK));
+    }
+  }
+
+  async insertMemberships(tx: EntityManager, memberships: MembershipEntity[]): Promise<void> {
+    for (let i = 0; i < memberships.length; i += INSERT_CHUNK) {
+      await tx.insert(MembershipEntity, memberships.slice(i, i + INSERT_CHUNK));
+    }
+  }
+
+  async updateMember(tx: EntityManager, id: string, patch: Partial<MemberEntity>): Promise<void> {
+    await tx.update(MemberEntity, { id }, patch);
+  }
+
+  membershipsOf(memberId: string, tx?: EntityManager) {
+    return this.manager(tx).find(MembershipEntity, { where: { memberId }, order: { joinedAt: 'ASC' } });
+  }
+
+  findMembership(networkId: string, memberId: string, tx?: EntityManager) {
+    return this.manager(tx).findOneBy(MembershipEntity, { networkId, memberId });
+  }
+
+  async updateMembershipStatus(tx: EntityManager, m: MembershipEntity, status: MembershipStatus, at: Date) {
+    await tx.update(MembershipEntity, { networkId: m.networkId, memberId: m.memberId }, { status, updatedAt: at });
+  }
+
+  /** Members of one network, matched on name or e-mail, ordered by name. */
+  async search(networkId: string, query: string | undefined, offset: number, limit: number): Promise<MemberPage> {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(MemberEntity, 'm')
+      .innerJoin(MembershipEntity, 'ms', 'ms.member_id = m.id AND ms.network_id = :networkId', { networkId })
+      .addSelect('ms.status', 'status');
+    if (query) {
+      const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere('(m.name ILIKE :pattern OR m.email ILIKE :pattern)', { pattern });
+    }
+    const total = await qb.getCount();
+    const { entities, raw } = await qb.orderBy('lower(m.name)', 'ASC').addOrderBy('m.id').offset(offset).limit(limit).getRawAndEntities();
+    const rows = entities.map((e, i) => Object.assign(e, { status: (raw[i] as { status: MembershipStatus }).status }));
+    return { rows, total };
+  }
+
+  async countMembers(): Promise<number> {
+    return this.dataSource.manager.count(MemberEntity);
+  }
+}

@@ -1,0 +1,224 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { canReachNetwork, type Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { forbidden, ValidationFailedError, type FieldProblem } from '../common/domain-error.js';
+import { newId } from '../common/ids.js';
+import { AuditService } from '../audit/audit.service.js';
+import { NetworksService } from '../networks/networks.service.js';
+import type {
+  CreateMemberDto,
+  ImportResultDto,
+  MemberDto,
+  MemberPageDto,
+  MemberSearchQuery,
+  UpdateMemberDto,
+} from './dto/member.dto.js';
+import { normaliseMember, parseMemberFile, type MemberDraft } from './import/member-file.parser.js';
+import { MemberEntity } from './member.entity.js';
+import { memberEmailTaken, memberNotFound, membershipNotFound } from './members.errors.js';
+import { MembersRepository } from './members.repository.js';
+import { MembershipEntity, type MembershipStatus } from './membership.entity.js';
+
+type NormalisedMember = Omit<MemberDraft, 'row'>;
+
+const isUniqueViolation = (e: unknown) =>
+  e instanceof QueryFailedError && (e as QueryFailedError & { code?: string }).code === '23505';
+
+/** Which contact fields changed, by name only: audit details never hold the values. */
+function changedFields(before: MemberEntity, after: NormalisedMember): string[] {
+  const pairs: [string, unknown, unknown][] = [
+    ['name', before.name, after.name],
+    ['email', before.email, after.email],
+    ['phone', before.phone, after.phone],
+    ['address', before.address, after.address],
+    ['postal_code', before.postalCode, after.postalCode],
+    ['city', before.city, after.city],
+    ['about_me', before.aboutMe, after.aboutMe],
+  ];
+  return pairs.filter(([, a, b]) => a !== b).map(([f]) => f);
+}
+
+@Injectable()
+export class MembersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: MembersRepository,
+    private readonly networks: NetworksService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  private assertCanWrite(actor: Actor): void {
+    if (actor.type === 'staff' && actor.role === 'auditor') throw forbidden();
+  }
+
+  private normalise(input: Parameters<typeof normaliseMember>[0]): NormalisedMember {
+    const { value, problems } = normaliseMember(input);
+    if (!value || problems.length) throw new ValidationFailedError(problems.map(({ row: _row, ...p }) => p));
+    return value;
+  }
+
+  async create(actor: Actor, networkId: string, input: CreateMemberDto): Promise<MemberDto> {
+    this.assertCanWrite(actor);
+    await this.networks.reachable(actor, networkId);
+    const value = this.normalise(input);
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        if (await this.repository.findByEmail(value.email, tx)) throw memberEmailTaken();
+        const now = this.clock.now();
+        const member = Object.assign(new MemberEntity(), value, { id: newId(), createdAt: now, updatedAt: now });
+        await this.repository.insertMembers(tx, [member]);
+        const membership = Object.assign(new MembershipEntity(), { networkId, memberId: member.id, status: 'active', joinedAt: now, updatedAt: now });
+        await this.repository.insertMemberships(tx, [membership]);
+        await this.audit.record(tx, actor, {
+          action: 'member.created',
+          subjectType: 'member',
+          subjectId: member.id,
+          networkId,
+          detail: { fields: changedFields(new MemberEntity(), value) },
+        });
+        return this.toDto(actor, member, [membership]);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw memberEmailTaken();
+      throw error;
+    }
+  }
+
+  async get(actor: Actor, memberId: string): Promise<MemberDto> {
+    const { member, memberships } = await this.reachableMember(actor, memberId);
+    return this.toDto(actor, member, memberships);
+  }
+
+  async update(actor: Actor, memberId: string, patch: UpdateMemberDto): Promise<MemberDto> {
+    this.assertCanWrite(actor);
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        const { member, memberships } = await this.reachableMember(actor, memberId, tx);
+        const value = this.normalise({ ...member, ...patch });
+        const fields = changedFields(member, value);
+        if (fields.length === 0) return this.toDto(actor, member, memberships);
+        if (value.email !== member.email && (await this.repository.findByEmail(value.email, tx))) throw memberEmailTaken();
+        const updated = Object.assign(member, value, { updatedAt: this.clock.now() });
+        await this.repository.updateMember(tx, memberId, { ...value, updatedAt: updated.updatedAt });
+        await this.audit.record(tx, actor, { action: 'member.updated', subjectType: 'member', subjectId: memberId, detail: { fields } });
+        return this.toDto(actor, updated, memberships);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw memberEmailTaken();
+      throw error;
+    }
+  }
+
+  async search(actor: Actor, networkId: string, query: MemberSearchQuery): Promise<MemberPageDto> {
+    if (actor.type === 'staff' && actor.role === 'auditor') throw forbidden();
+    await this.networks.reachable(actor, networkId);
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    const { rows, total } = await this.repository.search(networkId, query.q?.trim() || undefined, (page - 1) * pageSize, pageSize);
+    return { items: rows.map((m) => ({ id: m.id, name: m.name, email: m.email, status: m.status })), total, page, pageSize };
+  }
+
+  async setMembershipStatus(actor: Actor, networkId: string, memberId: string, status: MembershipStatus) {
+    this.assertCanWrite(actor);
+    await this.networks.reachable(actor, networkId);
+    return this.dataSource.transaction(async (tx) => {
+      const membership = await this.repository.findMembership(networkId, memberId, tx);
+      if (!membership) throw membershipNotFound();
+      if (membership.status !== status) {
+        const at = this.clock.now();
+        await this.repository.updateMembershipStatus(tx, membership, status, at);
+        await this.audit.record(tx, actor, {
+          action: 'membership.status_changed',
+          subjectType: 'member',
+          subjectId: memberId,
+          networkId,
+          detail: { from: membership.status, to: status },
+        });
+        membership.status = status;
+        membership.updatedAt = at;
+      }
+      return { networkId, memberId, status: membership.status, joinedAt: membership.joinedAt.toISOString() };
+    });
+  }
+
+  /** Whether the member belongs to the network (used by consent, which must not see other networks). */
+  async assertMembership(networkId: string, memberId: string, tx?: EntityManager): Promise<MembershipEntity> {
+    const membership = await this.repository.findMembership(networkId, memberId, tx);
+    if (!membership) throw memberNotFound();
+    return membership;
+  }
+
+  /**
+   * All or nothing: a file with any bad row (or an e-mail that already belongs to a member)
+   * imports nothing and reports every problem with its row and field.
+   */
+  async importFile(actor: Actor, networkId: string, bytes: Buffer, options: { dryRun: boolean }): Promise<ImportResultDto> {
+    this.assertCanWrite(actor);
+    await this.networks.reachable(actor, networkId);
+    const parsed = await parseMemberFile(bytes);
+    const problems: FieldProblem[] = [...parsed.problems];
+    const existing = await this.repository.existingEmails(parsed.drafts.map((d) => d.email));
+    for (const draft of parsed.drafts) {
+      if (existing.has(draft.email)) {
+        problems.push({ row: draft.row, field: 'email', code: 'DUPLICATE_EMAIL', message: 'a member with this e-mail address already exists' });
+      }
+    }
+    if (problems.length) {
+      problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+      const rows = new Set(problems.map((p) => p.row)).size;
+      throw new ValidationFailedError(problems, `The file has problems in ${rows} row(s); nothing was imported`);
+    }
+    const result = { dryRun: options.dryRun, valid: parsed.drafts.length, created: 0, format: parsed.format };
+    if (options.dryRun) return result;
+    try {
+      await this.dataSource.transaction(async (tx) => {
+        const now = this.clock.now();
+        const members = parsed.drafts.map(({ row: _row, ...d }) =>
+          Object.assign(new MemberEntity(), d, { id: newId(), createdAt: now, updatedAt: now }),
+        );
+        await this.repository.insertMembers(tx, members);
+        await this.repository.insertMemberships(
+          tx,
+          members.map((m) => Object.assign(new MembershipEntity(), { networkId, memberId: m.id, status: 'active', joinedAt: now, updatedAt: now })),
+        );
+        await this.audit.recordMany(
+          tx,
+          actor,
+          members.map((m) => ({ action: 'member.imported', subjectType: 'member', subjectId: m.id, networkId, detail: {} })),
+        );
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw memberEmailTaken();
+      throw error;
+    }
+    return { ...result, created: parsed.drafts.length };
+  }
+
+  private async reachableMember(actor: Actor, memberId: string, tx?: EntityManager) {
+    if (actor.type === 'staff' && actor.role === 'auditor') throw memberNotFound();
+    const member = await this.repository.findById(memberId, tx);
+    const memberships = member ? await this.repository.membershipsOf(memberId, tx) : [];
+    if (!member || !memberships.some((m) => canReachNetwork(actor, m.networkId))) throw memberNotFound();
+    return { member, memberships };
+  }
+
+  /** A coordinator sees only the memberships of networks they coordinate. */
+  private toDto(actor: Actor, m: MemberEntity, memberships: MembershipEntity[]): MemberDto {
+    return {
+      id: m.id,
+      name: m.name,
+      email: m.email,
+      phone: m.phone,
+      address: m.address,
+      postalCode: m.postalCode,
+      city: m.city,
+      aboutMe: m.aboutMe,
+      memberships: memberships
+        .filter((ms) => canReachNetwork(actor, ms.networkId))
+        .map((ms) => ({ networkId: ms.networkId, status: ms.status, joinedAt: ms.joinedAt.toISOString() })),
+    };
+  }
+}

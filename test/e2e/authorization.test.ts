@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { insertConsentText, insertMember, insertNetwork, insertStaff, unique } from '../factories/factories.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Every endpoint × every kind of caller, with the status each must get. A coordinator of another
+ * network gets 404 (the resource does not exist for them), never 403 or data.
+ */
+const ROLES = ['admin', 'coordA', 'coordB', 'auditor', 'anonymous', 'badToken'] as const;
+type Role = (typeof ROLES)[number];
+type Expect = Record<Role, number>;
+
+const staffOnly = (admin: number, coordA: number, coordB: number, auditor: number): Expect => ({
+  admin,
+  coordA,
+  coordB,
+  auditor,
+  anonymous: 401,
+  badToken: 401,
+});
+
+let t: TestApp;
+const tokens: Partial<Record<Role, string>> = {};
+let networkA: string;
+let memberA: string;
+let staffId: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  networkA = (await insertNetwork(t.app)).id;
+  const networkB = (await insertNetwork(t.app)).id;
+  tokens.admin = (await insertStaff(t.app, 'admin')).token;
+  tokens.coordA = (await insertStaff(t.app, 'coordinator', [networkA])).token;
+  tokens.coordB = (await insertStaff(t.app, 'coordinator', [networkB])).token;
+  tokens.auditor = (await insertStaff(t.app, 'auditor')).token;
+  tokens.badToken = 'lb_thisIsNotARealTokenAtAll0123456789';
+  staffId = (await insertStaff(t.app, 'coordinator')).id;
+  memberA = (await insertMember(t.app, networkA)).id;
+  await insertConsentText(t.app, networkA);
+});
+afterAll(() => t.close());
+
+interface Case {
+  method: 'get' | 'post' | 'patch' | 'put';
+  path: () => string;
+  /** The OpenAPI path this case covers. */
+  route: string;
+  body?: () => unknown;
+  raw?: () => string;
+  expect: Expect;
+}
+
+const csv = () => `Navn;E-mail\nImporteret ${unique()};imp.${unique()}@example.org\n`;
+
+const CASES: Case[] = [
+  { method: 'get', route: '/health', path: () => '/health', expect: { admin: 200, coordA: 200, coordB: 200, auditor: 200, anonymous: 200, badToken: 200 } },
+  { method: 'get', route: '/api/v1/networks', path: () => '/api/v1/networks', expect: staffOnly(200, 200, 200, 200) },
+  { method: 'post', route: '/api/v1/networks', path: () => '/api/v1/networks', body: () => ({ slug: `n-${unique()}`, name: 'Nyt' }), expect: staffOnly(201, 403, 403, 403) },
+  { method: 'get', route: '/api/v1/networks/{networkId}', path: () => `/api/v1/networks/${networkA}`, expect: staffOnly(200, 200, 404, 200) },
+  { method: 'get', route: '/api/v1/networks/{networkId}/members', path: () => `/api/v1/networks/${networkA}/members`, expect: staffOnly(200, 200, 404, 403) },
+  {
+    method: 'post',
+    route: '/api/v1/networks/{networkId}/members',
+    path: () => `/api/v1/networks/${networkA}/members`,
+    body: () => ({ name: 'Ny Person', email: `new.${unique()}@example.org` }),
+    expect: staffOnly(201, 201, 404, 403),
+  },
+  { method: 'post', route: '/api/v1/networks/{networkId}/members/import', path: () => `/api/v1/networks/${networkA}/members/import`, raw: csv, expect: staffOnly(201, 201, 404, 403) },
+  { method: 'get', route: '/api/v1/members/{memberId}', path: () => `/api/v1/members/${memberA}`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'patch', route: '/api/v1/members/{memberId}', path: () => `/api/v1/members/${memberA}`, body: () => ({ city: `By ${unique()}` }), expect: staffOnly(200, 200, 404, 403) },
+  {
+    method: 'put',
+    route: '/api/v1/networks/{networkId}/members/{memberId}/membership',
+    path: () => `/api/v1/networks/${networkA}/members/${memberA}/membership`,
+    body: () => ({ status: 'active' }),
+    expect: staffOnly(200, 200, 404, 403),
+  },
+  { method: 'get', route: '/api/v1/networks/{networkId}/consent-texts', path: () => `/api/v1/networks/${networkA}/consent-texts`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'post', route: '/api/v1/networks/{networkId}/consent-texts', path: () => `/api/v1/networks/${networkA}/consent-texts`, body: () => ({ body: 'Tekst' }), expect: staffOnly(201, 201, 404, 403) },
+  { method: 'get', route: '/api/v1/networks/{networkId}/members/{memberId}/consents', path: () => `/api/v1/networks/${networkA}/members/${memberA}/consents`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'get', route: '/api/v1/networks/{networkId}/members/{memberId}/consents/current', path: () => `/api/v1/networks/${networkA}/members/${memberA}/consents/current`, expect: staffOnly(200, 200, 404, 403) },
+  {
+    method: 'post',
+    route: '/api/v1/networks/{networkId}/members/{memberId}/consents',
+    path: () => `/api/v1/networks/${networkA}/members/${memberA}/consents`,
+    body: () => ({ fields: ['name'], consentTextVersion: 1, channel: 'phone' }),
+    expect: staffOnly(201, 201, 404, 403),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/networks/{networkId}/members/{memberId}/consents/withdrawal',
+    path: () => `/api/v1/networks/${networkA}/members/${memberA}/consents/withdrawal`,
+    body: () => ({ channel: 'paper' }),
+    expect: staffOnly(201, 201, 404, 403),
+  },
+  { method: 'get', route: '/api/v1/staff', path: () => '/api/v1/staff', expect: staffOnly(200, 403, 403, 403) },
+  {
+    method: 'post',
+    route: '/api/v1/staff',
+    path: () => '/api/v1/staff',
+    body: () => ({ email: `s.${unique()}@staff.example.org`, password: 'a long enough password', role: 'auditor' }),
+    expect: staffOnly(201, 403, 403, 403),
+  },
+  { method: 'put', route: '/api/v1/staff/{staffId}/networks', path: () => `/api/v1/staff/${staffId}/networks`, body: () => ({ networkIds: [networkA] }), expect: staffOnly(200, 403, 403, 403) },
+  { method: 'post', route: '/api/v1/tokens', path: () => '/api/v1/tokens', body: () => ({ name: 'script' }), expect: staffOnly(201, 201, 201, 201) },
+  { method: 'get', route: '/api/v1/audit/events', path: () => '/api/v1/audit/events', expect: staffOnly(200, 403, 403, 200) },
+  { method: 'get', route: '/api/v1/audit/verify', path: () => '/api/v1/audit/verify', expect: staffOnly(200, 403, 403, 200) },
+  { method: 'get', route: '/api/v1/auth/me', path: () => '/api/v1/auth/me', expect: staffOnly(200, 200, 200, 200) },
+  // With a bearer token there is no session to end, but the call itself is allowed for staff.
+  { method: 'post', route: '/api/v1/auth/logout', path: () => '/api/v1/auth/logout', expect: staffOnly(204, 204, 204, 204) },
+];
+
+describe('authorization matrix', () => {
+  for (const c of CASES) {
+    for (const role of ROLES) {
+      it(`${c.method.toUpperCase()} ${c.route} as ${role} gets ${c.expect[role]}`, async () => {
+        let req = request(t.http)[c.method](c.path());
+        const token = tokens[role];
+        if (token) req = req.set('Authorization', `Bearer ${token}`);
+        if (c.raw) req = req.set('Content-Type', 'text/csv').send(c.raw());
+        else if (c.body) req = req.send(c.body() as object);
+        const res = await req;
+        expect({ status: res.status, code: res.body?.code }).toMatchObject({ status: c.expect[role] });
+      });
+    }
+  }
+
+  it('covers every route the API describes (a new endpoint must join the matrix)', async () => {
+    const doc = await request(t.http).get('/api/docs-json').expect(200);
+    const described = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m} ${path}`),
+    );
+    const covered = new Set(CASES.map((c) => `${c.method} ${c.route}`));
+    const uncovered = described.filter((d) => !covered.has(d) && d !== 'post /api/v1/auth/login');
+    expect(uncovered).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+import type { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory.js';
+import { createLogger } from '../../src/common/logger.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { DatabaseTarget } from '../../src/database/database-target.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
+
+export interface TestApp {
+  app: INestApplication;
+  /** For supertest: `request(t.http)`. */
+  http: import('node:http').Server;
+  dataSource: DataSource;
+  database: TestDatabase;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The whole app on its own database cloned from the migrated template. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'lb-test-'));
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    ...env,
+  });
+  const app = await createApp({ config, database: new DatabaseTarget('postgres', { url: database.url }), logger: createLogger('silent') });
+  await app.init();
+  return {
+    app,
+    http: app.getHttpServer(),
+    dataSource: app.get(DataSource),
+    database,
+    dataDir,
+    async close() {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
