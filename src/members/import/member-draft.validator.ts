@@ -1,0 +1,154 @@
+import type { FieldProblem } from '../../common/domain-error.js';
+import type { MemberField } from '../member-fields.js';
+import { containsCprNumber } from './cpr.js';
+import { normalisePhone } from './phone.js';
+
+/** One member as read from a file (or the JSON API), normalised and checked, before it touches the database. */
+export interface MemberDraft {
+  row: number;
+  name: string;
+  email: string;
+  phone: string | null;
+  address: string | null;
+  postalCode: string | null;
+  city: string | null;
+  aboutMe: string | null;
+}
+
+export type MemberValue = Omit<MemberDraft, 'row'>;
+
+/** Untrusted input: each field may be anything until it has been checked. */
+export interface MemberInput {
+  name?: unknown;
+  email?: unknown;
+  phone?: unknown;
+  address?: unknown;
+  postalCode?: unknown;
+  city?: unknown;
+  aboutMe?: unknown;
+}
+
+export const FIELD_LABELS: Record<MemberField, string> = {
+  name: 'Name',
+  email: 'E-mail',
+  phone: 'Phone',
+  address: 'Address',
+  postal_code: 'Postal code',
+  city: 'City',
+  about_me: 'About me',
+};
+
+interface TextRule {
+  field: MemberField;
+  max: number;
+  /** Only "about me" may span several lines or hold a tab. */
+  multiline?: boolean;
+}
+
+const RULES = {
+  name: { field: 'name', max: 200 },
+  email: { field: 'email', max: 254 },
+  phone: { field: 'phone', max: 40 },
+  address: { field: 'address', max: 200 },
+  postalCode: { field: 'postal_code', max: 10 },
+  city: { field: 'city', max: 100 },
+  aboutMe: { field: 'about_me', max: 2000, multiline: true },
+} satisfies Record<keyof MemberInput, TextRule>;
+
+// C0, DEL, C1 and the bidi embedding/override/isolate characters that can make a list display
+// something other than what is stored.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_EXCEPT_TAB_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+// What Excel and LibreOffice evaluate when a list is exported and opened again. A lone "-" (often
+// "nothing") and "-5" are not formulas. A phone number may start with "+", so it is only held to = and @.
+const FORMULA = /^(?:[=@]|[+-]\D)/;
+const PHONE_FORMULA = /^[=@]/;
+
+const EMAIL_LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
+const EMAIL = new RegExp(
+  `^[\\p{L}\\p{N}!#$%&'*+/=?^_\`{|}~-]+(?:\\.[\\p{L}\\p{N}!#$%&'*+/=?^_\`{|}~-]+)*@(?:${EMAIL_LABEL}\\.)+\\p{L}[\\p{L}\\p{N}-]{0,62}$`,
+  'u',
+);
+const MAX_EMAIL_LOCAL_PART = 64;
+
+export function isValidEmail(email: string): boolean {
+  const at = email.lastIndexOf('@');
+  return at > 0 && at <= MAX_EMAIL_LOCAL_PART && EMAIL.test(email);
+}
+
+type Report = (field: MemberField, code: string, message: string) => void;
+
+/** Marks a value that already has a problem, so "required" is not reported on top of "must be text". */
+const REPORTED = Symbol('reported');
+
+function readText(raw: unknown, rule: TextRule, report: Report, opts: { skipCpr?: boolean } = {}): string | null | typeof REPORTED {
+  if (raw === undefined || raw === null) return null;
+  const label = FIELD_LABELS[rule.field];
+  if (typeof raw !== 'string') {
+    report(rule.field, 'INVALID_TYPE', `${label} must be text`);
+    return REPORTED;
+  }
+  let value = raw.trim();
+  if (value === '') return null;
+  if (rule.multiline) value = value.replace(/\r\n/g, '\n');
+  value = value.normalize('NFC');
+  if ((rule.multiline ? CONTROL_EXCEPT_TAB_NEWLINE : CONTROL).test(value)) {
+    report(rule.field, 'CONTROL_CHARACTER', `${label} contains a control character or an invisible text-direction character`);
+  }
+  if (!opts.skipCpr && containsCprNumber(value)) {
+    report(rule.field, 'CPR_NUMBER', `${label} looks like a Danish CPR number; listebud must not store CPR numbers`);
+  }
+  if ((rule.field === 'phone' ? PHONE_FORMULA : FORMULA).test(value)) {
+    report(rule.field, 'FORMULA', `${label} starts like a spreadsheet formula (=, @, + or -)`);
+  }
+  if (rule.field !== 'phone' && value.length > rule.max) {
+    report(rule.field, 'TOO_LONG', `${label} is longer than ${rule.max} characters`);
+  }
+  return value;
+}
+
+/**
+ * Trims, normalises and checks one member. Every problem is reported, none stops the others; messages
+ * name the field, never the value, because the value is personal data and problems end up in logs.
+ * `value` is only set when there are no problems.
+ */
+export function normaliseMember(input: MemberInput, row?: number): { value?: MemberValue; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const report: Report = (field, code, message) =>
+    problems.push(row === undefined ? { code, message, field } : { code, message, field, row });
+
+  const name = readText(input.name, RULES.name, report);
+  if (name === null) report('name', 'REQUIRED', 'Name is required');
+
+  let email = readText(input.email, RULES.email, report);
+  if (email === null) report('email', 'REQUIRED', 'E-mail is required');
+  else if (email !== REPORTED) {
+    email = email.toLowerCase();
+    if (!isValidEmail(email)) report('email', 'INVALID_EMAIL', 'E-mail is not a valid address');
+  }
+
+  // A valid phone number is by definition not a CPR number (and an American number can look like one).
+  const e164 = typeof input.phone === 'string' ? normalisePhone(input.phone.trim()) : null;
+  const phone = readText(input.phone, RULES.phone, report, { skipCpr: e164 !== null });
+  if (typeof phone === 'string' && e164 === null) report('phone', 'INVALID_PHONE', 'Phone is not a valid phone number');
+
+  const address = readText(input.address, RULES.address, report);
+  const postalCode = readText(input.postalCode, RULES.postalCode, report);
+  const city = readText(input.city, RULES.city, report);
+  const aboutMe = readText(input.aboutMe, RULES.aboutMe, report);
+
+  if (problems.length > 0) return { problems };
+  return {
+    problems,
+    value: {
+      name: name as string,
+      email: email as string,
+      phone: e164,
+      address: address as string | null,
+      postalCode: postalCode as string | null,
+      city: city as string | null,
+      aboutMe: aboutMe as string | null,
+    },
+  };
+}

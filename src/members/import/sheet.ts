@@ -1,0 +1,30 @@
+import type { FieldProblem } from '../../common/domain-error.js';
+
+/** One non-empty row of a CSV file or worksheet, numbered as Excel shows it (headings = row 1). */
+export interface SheetRow {
+  row: number;
+  cells: string[];
+}
+
+/** Rows (headings first), or the problems that stopped the file from being read at all. */
+export interface SheetReadResult {
+  rows: SheetRow[];
+  problems: FieldProblem[];
+}
+
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export const MAX_DATA_ROWS = 200_000;
+export const MAX_LINE_CHARS = 100_000;
+
+export function isBlank(cells: string[]): boolean {
+  for (const cell of cells) if (cell.trim() !== '') return false;
+  return true;
+}
+
+export const tooManyRows = (): FieldProblem => ({
+  code: 'TOO_MANY_ROWS',
+  message: `The file has more than ${MAX_DATA_ROWS} member rows`,
+});
+
+export const unreadable = (message: string, row?: number): FieldProblem =>
+  row === undefined ? { code: 'UNREADABLE_FILE', message } : { code: 'UNREADABLE_FILE', message, row };
