@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runCli } from '../support/run-cli.js';
+import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  env = { DATABASE_URL: t.database.url, SESSION_SECRET: TEST_SESSION_SECRET, DATA_DIR: t.dataDir };
+});
+afterAll(() => t.close());
+
+describe('command line', () => {
+  it('seeds demo networks and members with Danish and international names and consent', async () => {
+    const result = await runCli(['demo:seed', '--members', '60', '--networks', '3', '--seed', '7'], env);
+    expect(result.code).toBe(0);
+    expect(result.json).toMatchObject({ members: 60, networks: expect.any(Array) });
+    const slugs = result.json!.networks as string[];
+    expect(slugs).toHaveLength(3);
+    const names: string[] = (await t.dataSource.query('SELECT name FROM member')).map((r: { name: string }) => r.name);
+    expect(names).toHaveLength(60);
+    expect(names.some((n) => /[æøåÆØÅ]/.test(n))).toBe(true);
+    expect(names.some((n) => /[\u0400-\u04FF]/.test(n))).toBe(true);
+    expect(names.some((n) => /[łśęŁ]/.test(n))).toBe(true);
+    const [{ n }] = await t.dataSource.query(`SELECT count(DISTINCT member_id)::int AS n FROM consent WHERE kind = 'grant'`);
+    expect(n).toBe(result.json!.consenting);
+    expect(n).toBeGreaterThan(30);
+    const verify = await runCli(['audit:verify'], env);
+    expect(verify.json).toMatchObject({ ok: true });
+  });
+
+  it('creates a network from the command line', async () => {
+    const result = await runCli(['networks:create', '--slug', 'cli-net', '--name', 'CLI-netværket'], env);
+    expect(result.code).toBe(0);
+    expect(result.json).toMatchObject({ slug: 'cli-net', networkId: expect.any(String) });
+    const bad = await runCli(['networks:create', '--slug', 'Bad Slug', '--name', 'x'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/slug: slug may only hold/);
+  });
+
+  it('refuses a short admin password, naming the field, and creates nothing', async () => {
+    const result = await runCli(['admin:create', '--email', 'short@example.org'], env, 'short\n');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/password: password must be at least 12 characters/);
+    const rows = await t.dataSource.query(`SELECT id FROM staff_account WHERE email = 'short@example.org'`);
+    expect(rows).toEqual([]);
+  });
+
+  it('prints the created token as the last JSON line, and the token works', async () => {
+    expect((await runCli(['admin:create', '--email', 'Boss@Example.org'], env, 'a sufficiently long password\n')).code).toBe(0);
+    const result = await runCli(['tokens:create', '--email', 'boss@example.org', '--name', 'ci'], env);
+    expect(result.code).toBe(0);
+    const token = String(result.json!.token);
+    const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM api_token WHERE token_hash = encode(sha256($1::bytea), $2)', [token, 'hex']);
+    expect(n).toBe(1);
+    const [{ m }] = await t.dataSource.query('SELECT count(*)::int AS m FROM api_token WHERE token_hash = $1', [token]);
+    expect(m).toBe(0);
+  });
+
+  it('explains unknown commands, unknown options and missing options', async () => {
+    const unknown = await runCli(['members:delete-all'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown command "members:delete-all"/);
+    expect(unknown.stderr).toMatch(/members:import --network SLUG --file PATH/);
+    const option = await runCli(['audit:verify', '--fast'], env);
+    expect(option.code).toBe(1);
+    expect(option.stderr).toMatch(/Unknown option --fast/);
+    const missing = await runCli(['tokens:create', '--email', 'boss@example.org'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/--name is required/);
+  });
+});
