@@ -1,0 +1,183 @@
+import PDFDocument from 'pdfkit';
+import type { MemberField } from '../../members/member-fields.js';
+import { COLUMN_LABELS, formatDate, watermarkAlphabet, type ContactListDocument } from '../contact-list.js';
+import { contactListFonts } from './pdf-fonts.js';
+
+const MARGIN = { top: 54, bottom: 46, left: 36, right: 36 };
+const BODY_SIZE = 8;
+const PAD = 3;
+/** Where the per-recipient watermark line sits: inside the top margin of every page. */
+export const WATERMARK_BASELINE_FROM_TOP = 28;
+export const WATERMARK_SIZE = 8;
+
+/** The parts of pdfkit's object model the template step needs; pdfkit does not type them. */
+interface PdfRef {
+  id: number;
+  data: Record<string, unknown>;
+  end(chunk?: string | Buffer): void;
+}
+interface PdfFont {
+  id: string;
+  encode(text: string): [string[], unknown[]];
+  widthOfString(text: string, size: number): number;
+  ref(): PdfRef;
+}
+interface PdfPage {
+  dictionary: PdfRef;
+  content: PdfRef;
+  fonts: Record<string, PdfRef>;
+}
+interface PdfInternals {
+  _font: PdfFont;
+  _info: PdfRef;
+  _root: PdfRef;
+  _pageBuffer: PdfPage[];
+  ref(data?: Record<string, unknown>): PdfRef;
+}
+
+/** A glyph of the watermark font: its subset glyph id (hex, Identity-H) and advance (1/1000 em). */
+export interface WatermarkGlyph {
+  hex: string;
+  width: number;
+}
+
+export interface PdfLayout {
+  bytes: Buffer;
+  pageWidth: number;
+  pageHeight: number;
+  leftMargin: number;
+  /** The empty content stream every page draws last; each copy replaces it with its watermark. */
+  watermarkObject: number;
+  infoObject: number;
+  rootObject: number;
+  fontResource: string;
+  glyphs: Map<string, WatermarkGlyph>;
+}
+
+function columnWeights(columns: readonly MemberField[], rows: ContactListDocument['rows']): number[] {
+  return columns.map((field) => {
+    let total = COLUMN_LABELS[field].length;
+    let widest = total;
+    for (const row of rows) {
+      const length = row[field]?.length ?? 0;
+      total += length;
+      if (length > widest) widest = length;
+    }
+    // Mean length drives the share; very long outliers wrap instead of starving other columns.
+    const mean = total / (rows.length + 1);
+    return Math.max(6, Math.min(widest, mean * 1.6 + 2));
+  });
+}
+
+/**
+ * Lays out the whole edition once: title, date, a table with a repeated header row, page breaks
+ * and "Side n af m". Recipient watermarks are added later by an incremental update, so the glyphs
+ * they can use are put into the embedded font subset here.
+ */
+export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
+  const fonts = contactListFonts();
+  const landscape = doc.columns.length > 4;
+  const date = formatDate(doc.publishedAt, doc.timeZone);
+  const pdf = new PDFDocument({
+    size: 'A4',
+    layout: landscape ? 'landscape' : 'portrait',
+    margins: MARGIN,
+    bufferPages: true,
+    info: { Title: doc.title, Creator: 'listebud', Producer: 'listebud', CreationDate: doc.publishedAt },
+  });
+  const chunks: Buffer[] = [];
+  pdf.on('data', (c: Buffer) => chunks.push(c));
+  const finished = new Promise<void>((resolve, reject) => {
+    pdf.on('end', resolve);
+    pdf.on('error', reject);
+  });
+  pdf.registerFont('body', fonts.regular);
+  pdf.registerFont('bold', fonts.bold);
+  const internals = pdf as unknown as PdfInternals;
+
+  const width = pdf.page.width - MARGIN.left - MARGIN.right;
+  const weights = columnWeights(doc.columns, doc.rows);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const widths = weights.map((w) => (w / sum) * width);
+  const xs = widths.map((_, i) => MARGIN.left + widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const lineHeight = pdf.font('body').fontSize(BODY_SIZE).currentLineHeight(true);
+
+  pdf.font('bold').fontSize(16).text(doc.title, MARGIN.left, MARGIN.top, { width });
+  pdf.font('body').fontSize(9).fillColor('#444444').text(`Udgivet ${date}. ${doc.rows.length} medlemmer.`, { width });
+  pdf.moveDown(0.8);
+  let y = pdf.y;
+
+  const headerRow = () => {
+    const height = lineHeight + 2 * PAD;
+    pdf.rect(MARGIN.left, y, width, height).fill('#dde3ea');
+    pdf.font('bold').fontSize(BODY_SIZE).fillColor('#000000');
+    doc.columns.forEach((field, i) => pdf.text(COLUMN_LABELS[field], xs[i] + PAD, y + PAD, { width: widths[i] - 2 * PAD, lineBreak: false }));
+    y += height;
+    pdf.font('body').fontSize(BODY_SIZE);
+  };
+  headerRow();
+
+  const bottom = pdf.page.height - MARGIN.bottom;
+  doc.rows.forEach((row, index) => {
+    const cells = doc.columns.map((field) => row[field] ?? '');
+    let lines = 1;
+    cells.forEach((value, i) => {
+      if (value.includes('\n') || pdf.widthOfString(value) > widths[i] - 2 * PAD) {
+        lines = Math.max(lines, Math.ceil(pdf.heightOfString(value, { width: widths[i] - 2 * PAD }) / lineHeight));
+      }
+    });
+    const height = lines * lineHeight + 2 * PAD;
+    if (y + height > bottom) {
+      pdf.addPage();
+      y = MARGIN.top;
+      headerRow();
+    }
+    if (index % 2 === 1) pdf.rect(MARGIN.left, y, width, height).fill('#f3f5f7');
+    pdf.fillColor('#000000');
+    cells.forEach((value, i) => {
+      if (value) pdf.text(value, xs[i] + PAD, y + PAD, { width: widths[i] - 2 * PAD, lineBreak: lines > 1, height: height - PAD });
+    });
+    y += height;
+  });
+
+  // Glyphs for every watermark this edition can carry go into the font subset now.
+  pdf.font('body');
+  const font = internals._font;
+  const glyphs = new Map<string, WatermarkGlyph>();
+  for (const ch of watermarkAlphabet(doc.recipientNames, doc.timeZone)) {
+    const [hex] = font.encode(ch);
+    glyphs.set(ch, { hex: hex.join(''), width: font.widthOfString(ch, 1000) });
+  }
+
+  const watermark = internals.ref({});
+  watermark.end(' ');
+  const range = pdf.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    pdf.switchToPage(i);
+    const page = internals._pageBuffer[i - range.start];
+    page.fonts[font.id] = font.ref();
+    page.dictionary.data.Contents = [page.content, watermark];
+    // Writing inside the bottom margin must not start a new page.
+    const margin = pdf.page.margins.bottom;
+    pdf.page.margins.bottom = 0;
+    pdf.font('body').fontSize(7).fillColor('#555555');
+    pdf.text(`${doc.title}, ${date}`, MARGIN.left, pdf.page.height - 30, { width: width / 2, lineBreak: false });
+    pdf.text(`Side ${i + 1} af ${range.count}`, MARGIN.left + width / 2, pdf.page.height - 30, { width: width / 2, align: 'right', lineBreak: false });
+    pdf.page.margins.bottom = margin;
+  }
+  const pageWidth = pdf.page.width;
+  const pageHeight = pdf.page.height;
+  pdf.end();
+  await finished;
+  return {
+    bytes: Buffer.concat(chunks),
+    pageWidth,
+    pageHeight,
+    leftMargin: MARGIN.left,
+    watermarkObject: watermark.id,
+    infoObject: internals._info.id,
+    rootObject: internals._root.id,
+    fontResource: font.id,
+    glyphs,
+  };
+}
