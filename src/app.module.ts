@@ -12,16 +12,23 @@ import { DatabaseTarget } from './database/database-target.js';
 import { HealthController } from './health/health.controller.js';
 import { MembersModule } from './members/members.module.js';
 import { NetworksModule } from './networks/networks.module.js';
+import { DistributionModule } from './distribution/distribution.module.js';
+import { EditionsModule } from './editions/editions.module.js';
+import { ListsModule } from './lists/lists.module.js';
+import { RecipientsModule } from './recipients/recipients.module.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
 
 export interface AppContext {
   config: AppConfig;
   database: DatabaseTarget;
   logger: Logger;
+  /** Run the timers (scheduled slots, bundle work, expiry); only the server does. */
+  jobs?: boolean;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, database, logger }: AppContext): DynamicModule {
+  static forRoot({ config, database, logger, jobs = false }: AppContext): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -34,6 +41,11 @@ export class AppModule {
         ConsentModule,
         AccountsModule,
         AuthModule,
+        ListsModule,
+        RecipientsModule,
+        EditionsModule,
+        DistributionModule,
+        ...(jobs ? [SchedulerModule] : []),
       ],
       controllers: [HealthController],
     };

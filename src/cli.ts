@@ -9,6 +9,10 @@ import { demoSeedCommand } from './cli/commands/demo-seed.command.js';
 import { membersImportCommand } from './cli/commands/members-import.command.js';
 import { networksCreateCommand } from './cli/commands/networks-create.command.js';
 import { tokensCreateCommand } from './cli/commands/tokens-create.command.js';
+import { bundlesGetCommand } from './cli/commands/bundles-get.command.js';
+import { editionsShowCommand } from './cli/commands/editions-show.command.js';
+import { publishCommand } from './cli/commands/publish.command.js';
+import { recipientsAddCommand } from './cli/commands/recipients-add.command.js';
 import { DomainError } from './common/domain-error.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import { ConfigError, loadConfig, resolveSessionSecret } from './config/load-config.js';
@@ -20,6 +24,10 @@ const COMMANDS: CliCommand[] = [
   networksCreateCommand,
   membersImportCommand,
   demoSeedCommand,
+  recipientsAddCommand,
+  publishCommand,
+  editionsShowCommand,
+  bundlesGetCommand,
   auditVerifyCommand,
 ];
 

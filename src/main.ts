@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   resolveSessionSecret(config);
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
-  const app = await createApp({ config, database, logger });
+  const app = await createApp({ config, database, logger, jobs: true });
   await app.listen(config.port);
   logger.info({ port: config.port, database: database.mode, baseUrl: config.baseUrl }, 'listebud is listening');
 

@@ -45,6 +45,15 @@ export class CommandOptions {
     return value;
   }
 
+  /** A required id; a malformed one is a clear error rather than a database error. */
+  uuid(name: string): string {
+    const value = this.required(name);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+      throw new DomainError('invalid', 'CLI_BAD_ID', `--${name} must be an id (a UUID)`, name);
+    }
+    return value.toLowerCase();
+  }
+
   flag(name: string): boolean {
     return this.options.get(name) === true || this.options.get(name) === 'true';
   }

@@ -31,6 +31,7 @@ export const configSchema = z.object({
   STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  BUNDLE_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
 });
 
 export const SECRET_KEYS = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL']);
@@ -63,6 +64,8 @@ export class AppConfig {
   readonly staffSessionIdleMinutes: number;
   readonly loginMaxFailures: number;
   readonly loginWindowMinutes: number;
+  /** How long a worker's claim on a bundle lasts; a crashed worker's claims lapse after this. */
+  readonly bundleLeaseSeconds: number;
   /** Filled in by `resolveSessionSecret` before the app starts. */
   sessionSecret: string | undefined;
 
@@ -79,6 +82,7 @@ export class AppConfig {
     this.staffSessionIdleMinutes = parsed.STAFF_SESSION_IDLE_MINUTES;
     this.loginMaxFailures = parsed.LOGIN_MAX_FAILURES;
     this.loginWindowMinutes = parsed.LOGIN_WINDOW_MINUTES;
+    this.bundleLeaseSeconds = parsed.BUNDLE_LEASE_SECONDS;
     this.sessionSecret = parsed.SESSION_SECRET;
   }
 

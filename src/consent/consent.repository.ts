@@ -16,6 +16,10 @@ export class ConsentRepository {
     return this.manager(tx).find(ConsentEntity, { where: { networkId, memberId }, order: { recordedAt: 'DESC', seq: 'DESC' } });
   }
 
+  ofNetwork(networkId: string, tx: EntityManager) {
+    return tx.find(ConsentEntity, { where: { networkId }, order: { recordedAt: 'ASC', seq: 'ASC' } });
+  }
+
   async insert(tx: EntityManager, record: ConsentEntity): Promise<void> {
     await tx.insert(ConsentEntity, record);
   }

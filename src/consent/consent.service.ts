@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { actorId, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { forbidden } from '../common/domain-error.js';
@@ -20,7 +20,7 @@ import type {
   RecordConsentDto,
   WithdrawConsentDto,
 } from './dto/consent.dto.js';
-import { effectiveConsent } from './effective-consent.js';
+import { effectiveConsent, type ConsentRecordLike } from './effective-consent.js';
 
 const textDto = (t: ConsentTextEntity): ConsentTextDto => ({ id: t.id, version: t.version, body: t.body, createdAt: t.createdAt.toISOString() });
 
@@ -104,6 +104,17 @@ export class ConsentService {
     await this.readableMember(actor, networkId, memberId);
     const effective = effectiveConsent(await this.repository.history(networkId, memberId));
     return { memberId, networkId, fields: effective.fields, since: effective.since?.toISOString() ?? null };
+  }
+
+  /** Every consent record of a network by member, read inside the caller's snapshot transaction. */
+  async recordsOfNetwork(networkId: string, tx: EntityManager): Promise<Map<string, ConsentRecordLike[]>> {
+    const byMember = new Map<string, ConsentRecordLike[]>();
+    for (const r of await this.repository.ofNetwork(networkId, tx)) {
+      const list = byMember.get(r.memberId) ?? [];
+      list.push({ kind: r.kind, fields: r.fields, recordedAt: r.recordedAt, seq: r.seq });
+      byMember.set(r.memberId, list);
+    }
+    return byMember;
   }
 
   private async readableMember(actor: Actor, networkId: string, memberId: string): Promise<void> {

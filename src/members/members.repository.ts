@@ -84,6 +84,22 @@ export class MembersRepository {
     return { rows, total };
   }
 
+  /** Every member of a network with their membership status, for an edition snapshot. */
+  async ofNetworkWithStatus(networkId: string, tx: EntityManager): Promise<(MemberEntity & { status: MembershipStatus })[]> {
+    const { entities, raw } = await tx
+      .createQueryBuilder(MemberEntity, 'm')
+      .innerJoin(MembershipEntity, 'ms', 'ms.member_id = m.id AND ms.network_id = :networkId', { networkId })
+      .addSelect('ms.status', 'status')
+      .orderBy('m.id')
+      .getRawAndEntities();
+    return entities.map((e, i) => Object.assign(e, { status: (raw[i] as { status: MembershipStatus }).status }));
+  }
+
+  namesOf(ids: string[]): Promise<{ id: string; name: string }[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.dataSource.manager.query('SELECT id, name FROM member WHERE id = ANY($1::uuid[])', [ids]);
+  }
+
   async countMembers(): Promise<number> {
     return this.dataSource.manager.count(MemberEntity);
   }

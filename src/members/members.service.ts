@@ -144,6 +144,28 @@ export class MembersService {
     });
   }
 
+  /** Members of a network for an edition snapshot, read inside the caller's (repeatable-read) transaction. */
+  async snapshotMembers(networkId: string, tx: EntityManager) {
+    return (await this.repository.ofNetworkWithStatus(networkId, tx)).map((m) => ({
+      id: m.id,
+      status: m.status,
+      values: { name: m.name, email: m.email, phone: m.phone, address: m.address, postal_code: m.postalCode, city: m.city, about_me: m.aboutMe },
+    }));
+  }
+
+  /** Recipients' own names, for the watermark on their copy. */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    return new Map((await this.repository.namesOf(ids)).map((r) => [r.id, r.name]));
+  }
+
+  /** The member id behind an e-mail, if the actor may reach that member. */
+  async idByEmail(actor: Actor, email: string): Promise<string> {
+    const member = await this.repository.findByEmail(email.trim().toLowerCase());
+    if (!member) throw memberNotFound();
+    await this.reachableMember(actor, member.id);
+    return member.id;
+  }
+
   /** Whether the member belongs to the network (used by consent, which must not see other networks). */
   async assertMembership(networkId: string, memberId: string, tx?: EntityManager): Promise<MembershipEntity> {
     const membership = await this.repository.findMembership(networkId, memberId, tx);

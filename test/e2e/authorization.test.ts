@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { insertConsentText, insertMember, insertNetwork, insertStaff, unique } from '../factories/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -25,6 +26,12 @@ const tokens: Partial<Record<Role, string>> = {};
 let networkA: string;
 let memberA: string;
 let staffId: string;
+let listA: string;
+let editionA: string;
+let keyForMember = '';
+/** Editions that wait for approval, one used per caller of the approve endpoint. */
+const awaitingApproval: string[] = [];
+const nextAwaiting = () => awaitingApproval.shift() ?? 'missing';
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -38,6 +45,19 @@ beforeAll(async () => {
   staffId = (await insertStaff(t.app, 'coordinator')).id;
   memberA = (await insertMember(t.app, networkA)).id;
   await insertConsentText(t.app, networkA);
+  const asAdmin = (r: request.Test) => r.set('Authorization', `Bearer ${tokens.admin}`);
+  listA = (await asAdmin(request(t.http).post(`/api/v1/networks/${networkA}/lists`)).send({ slug: `l-${unique()}`, title: 'Liste' }).expect(201)).body.id;
+  editionA = (await asAdmin(request(t.http).post(`/api/v1/lists/${listA}/editions`)).expect(201)).body.id;
+  const requester = await insertStaff(t.app, 'coordinator', [networkA]);
+  const approvalList = (await asAdmin(request(t.http).post(`/api/v1/networks/${networkA}/lists`)).send({ slug: `a-${unique()}`, title: 'Godkendes', requiresApproval: true }).expect(201)).body.id;
+  for (let i = 0; i < ROLES.length; i++) {
+    const res = await request(t.http).post(`/api/v1/lists/${approvalList}/editions`).set('Authorization', `Bearer ${requester.token}`).expect(201);
+    awaitingApproval.push(res.body.id);
+  }
+});
+
+beforeEach(async () => {
+  keyForMember = await identityToRecipient(await generateX25519Identity());
 });
 afterAll(() => t.close());
 
@@ -94,6 +114,33 @@ const CASES: Case[] = [
     body: () => ({ channel: 'paper' }),
     expect: staffOnly(201, 201, 404, 403),
   },
+  { method: 'get', route: '/api/v1/networks/{networkId}/lists', path: () => `/api/v1/networks/${networkA}/lists`, expect: staffOnly(200, 200, 404, 403) },
+  {
+    method: 'post',
+    route: '/api/v1/networks/{networkId}/lists',
+    path: () => `/api/v1/networks/${networkA}/lists`,
+    body: () => ({ slug: `l-${unique()}`, title: 'Ny liste', columns: ['name', 'email'] }),
+    expect: staffOnly(201, 201, 404, 403),
+  },
+  { method: 'get', route: '/api/v1/lists/{listId}', path: () => `/api/v1/lists/${listA}`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'patch', route: '/api/v1/lists/{listId}', path: () => `/api/v1/lists/${listA}`, body: () => ({ title: `Liste ${unique()}` }), expect: staffOnly(200, 200, 404, 403) },
+  { method: 'get', route: '/api/v1/lists/{listId}/preview', path: () => `/api/v1/lists/${listA}/preview`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'post', route: '/api/v1/lists/{listId}/editions', path: () => `/api/v1/lists/${listA}/editions`, expect: staffOnly(201, 201, 404, 403) },
+  { method: 'get', route: '/api/v1/lists/{listId}/editions', path: () => `/api/v1/lists/${listA}/editions`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'get', route: '/api/v1/editions/{editionId}', path: () => `/api/v1/editions/${editionA}`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'get', route: '/api/v1/editions/{editionId}/rows', path: () => `/api/v1/editions/${editionA}/rows`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'get', route: '/api/v1/editions/{editionId}/bundles', path: () => `/api/v1/editions/${editionA}/bundles`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'post', route: '/api/v1/editions/{editionId}/approve', path: () => `/api/v1/editions/${nextAwaiting()}/approve`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'post', route: '/api/v1/editions/{editionId}/revoke', path: () => `/api/v1/editions/${editionA}/revoke`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'post', route: '/api/v1/editions/{editionId}/correct', path: () => `/api/v1/editions/${editionA}/correct`, expect: staffOnly(201, 201, 404, 403) },
+  {
+    method: 'get',
+    route: '/api/v1/networks/{networkId}/members/{memberId}/live-editions',
+    path: () => `/api/v1/networks/${networkA}/members/${memberA}/live-editions`,
+    expect: staffOnly(200, 200, 404, 403),
+  },
+  { method: 'get', route: '/api/v1/members/{memberId}/recipients', path: () => `/api/v1/members/${memberA}/recipients`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'post', route: '/api/v1/members/{memberId}/recipients', path: () => `/api/v1/members/${memberA}/recipients`, body: () => ({ recipient: keyForMember }), expect: staffOnly(201, 201, 404, 403) },
   { method: 'get', route: '/api/v1/staff', path: () => '/api/v1/staff', expect: staffOnly(200, 403, 403, 403) },
   {
     method: 'post',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CLI_ACTOR } from '../../common/actor.js';
 import { ConsentService } from '../../consent/consent.service.js';
+import { ListsService } from '../../lists/lists.service.js';
 import { MEMBER_FIELDS, type MemberField } from '../../members/member-fields.js';
 import { MembersService } from '../../members/members.service.js';
 import { NetworksService } from '../../networks/networks.service.js';
@@ -40,6 +41,7 @@ export const demoSeedCommand: CliCommand = {
     for (let k = 1; k <= networkCount; k++) {
       const network = await networks.create(CLI_ACTOR, { slug: `demo-${run}-${k}`, name: `Demonetværk ${k} (${run})` });
       await consent.createText(CLI_ACTOR, network.id, { body: CONSENT_TEXT });
+      await app.get(ListsService).create(CLI_ACTOR, network.id, { slug: 'kontaktliste', title: `Kontaktliste – Demonetværk ${k}`, schedule: '0 7 1 * *' });
       created.push({ slug: network.slug, id: network.id });
     }
     let consenting = 0;

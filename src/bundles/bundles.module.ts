@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
+import { AppConfig } from '../config/app-config.js';
+import { BundleEntity } from './bundle.entity.js';
+import { BundlesRepository } from './bundles.repository.js';
+import { BundlesService } from './bundles.service.js';
+import { AgeEncryptor } from './crypto/age-encryptor.js';
+import { BundleStorage } from './storage/bundle-storage.js';
+import { LocalBundleStorage } from './storage/local-bundle-storage.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([BundleEntity]), AuditModule],
+  providers: [
+    BundlesRepository,
+    BundlesService,
+    AgeEncryptor,
+    { provide: BundleStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalBundleStorage(config.dataDir) },
+  ],
+  exports: [BundlesService, AgeEncryptor, BundleStorage],
+})
+export class BundlesModule {}

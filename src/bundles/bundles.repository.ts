@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { BundleEntity, type BundleState } from './bundle.entity.js';
+
+export type BundleProgress = Record<BundleState, number>;
+
+@Injectable()
+export class BundlesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private manager(tx?: EntityManager) {
+    return tx ?? this.dataSource.manager;
+  }
+
+  async insertMany(tx: EntityManager, bundles: BundleEntity[]): Promise<void> {
+    for (let i = 0; i < bundles.length; i += 1000) await tx.insert(BundleEntity, bundles.slice(i, i + 1000));
+  }
+
+  /** Which of these members have at least one live key, read in the caller's transaction. */
+  async membersWithKeys(tx: EntityManager, memberIds: string[]): Promise<Set<string>> {
+    const rows: { member_id: string }[] = await tx.query(
+      `SELECT DISTINCT member_id FROM member_recipient WHERE member_id = ANY($1::uuid[]) AND revoked_at IS NULL`,
+      [memberIds],
+    );
+    return new Set(rows.map((r) => r.member_id));
+  }
+
+  findById(id: string, tx?: EntityManager) {
+    return this.manager(tx).findOneBy(BundleEntity, { id });
+  }
+
+  findOf(editionId: string, memberId: string) {
+    return this.manager().findOneBy(BundleEntity, { editionId, memberId });
+  }
+
+  ofEdition(editionId: string) {
+    return this.manager().find(BundleEntity, { where: { editionId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Claims up to `limit` bundles for this worker: pending ones, ones waiting for a key whose member
+   * now has one, failed ones due for a retry, and ones whose previous claim lapsed (a crashed
+   * worker). SKIP LOCKED lets several instances claim side by side without waiting.
+   */
+  async claim(workerId: string, limit: number, now: Date, leaseMs: number, maxAttempts: number, editionIds?: string[]): Promise<BundleEntity[]> {
+    // For UPDATE, TypeORM's query() answers [rows, affected count].
+    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
+      `UPDATE bundle SET state = 'building', claimed_by = $1, claimed_until = $2, attempts = attempts + 1
+        WHERE id IN (
+          SELECT b.id FROM bundle b JOIN edition e ON e.id = b.edition_id
+           WHERE e.state IN ('building', 'published')
+             AND ($6::uuid[] IS NULL OR b.edition_id = ANY($6::uuid[]))
+             AND b.expires_at > $3
+             AND (b.state = 'pending'
+                  OR (b.state = 'building' AND b.claimed_until < $3)
+                  OR (b.state = 'failed' AND b.attempts < $5 AND b.claimed_until < $3)
+                  OR (b.state = 'waiting_for_key' AND EXISTS (
+                        SELECT 1 FROM member_recipient r WHERE r.member_id = b.member_id AND r.revoked_at IS NULL)))
+           ORDER BY b.created_at, b.id
+           LIMIT $4
+           FOR UPDATE OF b SKIP LOCKED)
+        RETURNING id`,
+      [workerId, new Date(now.getTime() + leaseMs), now, limit, maxAttempts, editionIds ?? null],
+    );
+    if (rows.length === 0) return [];
+    return this.dataSource.manager
+      .createQueryBuilder(BundleEntity, 'b')
+      .where('b.id IN (:...ids)', { ids: rows.map((r) => r.id) })
+      .orderBy('b.created_at')
+      .addOrderBy('b.id')
+      .getMany();
+  }
+
+  /** Marks a claimed bundle ready; false when the claim was lost (another worker took over). */
+  async markReady(tx: EntityManager, id: string, workerId: string, patch: Partial<BundleEntity>): Promise<boolean> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(BundleEntity)
+      .set({ ...patch, state: 'ready', claimedBy: null, claimedUntil: null, lastError: null })
+      .where('id = :bundleId AND claimed_by = :claimant AND state = :claimedState', { bundleId: id, claimant: workerId, claimedState: 'building' })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async markFailed(tx: EntityManager, id: string, workerId: string, reason: string, retryAt: Date): Promise<boolean> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(BundleEntity)
+      .set({ state: 'failed', lastError: reason, claimedBy: null, claimedUntil: retryAt })
+      .where('id = :bundleId AND claimed_by = :claimant AND state = :claimedState', { bundleId: id, claimant: workerId, claimedState: 'building' })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Puts a bundle whose member has no key back to waiting (its claim released). */
+  async markWaitingForKey(tx: EntityManager, id: string, workerId: string): Promise<void> {
+    await tx
+      .createQueryBuilder()
+      .update(BundleEntity)
+      .set({ state: 'waiting_for_key', claimedBy: null, claimedUntil: null })
+      .where('id = :bundleId AND claimed_by = :claimant', { bundleId: id, claimant: workerId })
+      .execute();
+  }
+
+  async progress(editionId: string, tx?: EntityManager): Promise<BundleProgress> {
+    const rows: { state: BundleState; n: string }[] = await this.manager(tx).query(
+      'SELECT state, count(*) AS n FROM bundle WHERE edition_id = $1 GROUP BY state',
+      [editionId],
+    );
+    const progress = { waiting_for_key: 0, pending: 0, building: 0, ready: 0, failed: 0, revoked: 0, expired: 0 };
+    for (const r of rows) progress[r.state] = Number(r.n);
+    return progress;
+  }
+
+  /** Bundles not yet downloaded, to be revoked; locked for the caller's transaction. */
+  async undeliveredForUpdate(tx: EntityManager, editionId: string): Promise<BundleEntity[]> {
+    return tx
+      .createQueryBuilder(BundleEntity, 'b')
+      .setLock('pessimistic_write')
+      .where('b.edition_id = :editionId', { editionId })
+      .andWhere('b.downloaded_at IS NULL')
+      .andWhere("b.state NOT IN ('revoked', 'expired')")
+      .getMany();
+  }
+
+  /** Expired bundles that still hold a file or are still live, locked for the caller. */
+  async dueForExpiry(tx: EntityManager, now: Date, limit: number): Promise<BundleEntity[]> {
+    return tx
+      .createQueryBuilder(BundleEntity, 'b')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where('b.expires_at <= :now', { now })
+      .andWhere("b.state NOT IN ('revoked', 'expired')")
+      .orderBy('b.expires_at')
+      .limit(limit)
+      .getMany();
+  }
+
+  async setState(tx: EntityManager, ids: string[], state: 'revoked' | 'expired', at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    const patch = state === 'revoked' ? { state, revokedAt: at, claimedBy: null, claimedUntil: null } : { state, expiredAt: at, claimedBy: null, claimedUntil: null };
+    await tx.createQueryBuilder().update(BundleEntity).set(patch).where('id IN (:...ids)', { ids }).execute();
+  }
+}

@@ -1,0 +1,197 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError, notFound } from '../common/domain-error.js';
+import { newId } from '../common/ids.js';
+import { LOGGER } from '../common/logger.module.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AppConfig } from '../config/app-config.js';
+import { BundleEntity, type BundleFileInfo } from './bundle.entity.js';
+import { BundlesRepository, type BundleProgress } from './bundles.repository.js';
+import { BundleStorage } from './storage/bundle-storage.js';
+
+export const MAX_BUILD_ATTEMPTS = 5;
+
+export interface BuiltBundle {
+  /** The age file as chunks, in order. */
+  ciphertext: Buffer[];
+  bytes: number;
+  sha256: string;
+  recipients: string[];
+  files: BundleFileInfo[];
+}
+
+export const bundleNotReady = () => new DomainError('conflict', 'BUNDLE_NOT_READY', 'The bundle is not ready (still building, waiting for a key, revoked or expired)');
+
+/** Retry delay after the n-th failed attempt: 10 s, 20 s, 40 s ... capped at 10 minutes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(10_000 * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
+}
+
+@Injectable()
+export class BundlesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: BundlesRepository,
+    private readonly storage: BundleStorage,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  static storageKey(editionId: string, bundleId: string): string {
+    return `${editionId}/${bundleId}.age`;
+  }
+
+  /** One bundle row per recipient, in the edition's own transaction. */
+  async createForEdition(tx: EntityManager, editionId: string, memberIds: string[], expiresAt: Date): Promise<void> {
+    const now = this.clock.now();
+    const withKeys = await this.repository.membersWithKeys(tx, memberIds);
+    await this.repository.insertMany(
+      tx,
+      memberIds.map((memberId) =>
+        Object.assign(new BundleEntity(), {
+          id: newId(),
+          editionId,
+          memberId,
+          state: withKeys.has(memberId) ? 'pending' : 'waiting_for_key',
+          recipients: [],
+          storageKey: null,
+          sizeBytes: null,
+          sha256: null,
+          files: null,
+          attempts: 0,
+          lastError: null,
+          claimedBy: null,
+          claimedUntil: null,
+          createdAt: now,
+          builtAt: null,
+          expiresAt,
+          downloadedAt: null,
+          revokedAt: null,
+          expiredAt: null,
+        }),
+      ),
+    );
+  }
+
+  claim(workerId: string, limit: number, editionIds?: string[]): Promise<BundleEntity[]> {
+    return this.repository.claim(workerId, limit, this.clock.now(), this.config.bundleLeaseSeconds * 1000, MAX_BUILD_ATTEMPTS, editionIds);
+  }
+
+  /**
+   * Stores the ciphertext, then marks the bundle ready with its audit event. A crash between the two
+   * leaves the bundle claimed; the lease lapses and another worker rebuilds it to the same key.
+   */
+  async complete(bundle: BundleEntity, workerId: string, built: BuiltBundle, networkId: string, onReady?: (tx: EntityManager) => Promise<void>): Promise<boolean> {
+    const key = BundlesService.storageKey(bundle.editionId, bundle.id);
+    await this.storage.put(key, built.ciphertext);
+    const now = this.clock.now();
+    const done = await this.dataSource.transaction(async (tx) => {
+      const ok = await this.repository.markReady(tx, bundle.id, workerId, {
+        storageKey: key,
+        sizeBytes: built.bytes,
+        sha256: built.sha256,
+        recipients: built.recipients,
+        files: built.files,
+        builtAt: now,
+      });
+      if (!ok) return false;
+      await this.audit.record(tx, { type: 'system' }, {
+        action: 'bundle.built',
+        subjectType: 'bundle',
+        subjectId: bundle.id,
+        networkId,
+        detail: { editionId: bundle.editionId, memberId: bundle.memberId, sha256: built.sha256, recipients: built.recipients.length },
+      });
+      await onReady?.(tx);
+      return true;
+    });
+    if (!done) {
+      const current = await this.repository.findById(bundle.id);
+      if (current && (current.state === 'revoked' || current.state === 'expired')) await this.storage.delete(key);
+      this.logger.warn({ bundleId: bundle.id }, 'bundle claim lost before it was marked ready');
+    }
+    return done;
+  }
+
+  async fail(bundle: BundleEntity, workerId: string, reason: string, networkId: string | null): Promise<void> {
+    const retryAt = new Date(this.clock.now().getTime() + retryDelayMs(bundle.attempts));
+    await this.dataSource.transaction(async (tx) => {
+      if (!(await this.repository.markFailed(tx, bundle.id, workerId, reason, retryAt))) return;
+      await this.audit.record(tx, { type: 'system' }, {
+        action: 'bundle.failed',
+        subjectType: 'bundle',
+        subjectId: bundle.id,
+        networkId,
+        detail: { editionId: bundle.editionId, attempts: bundle.attempts, reason, final: bundle.attempts >= MAX_BUILD_ATTEMPTS },
+      });
+    });
+  }
+
+  async waitForKey(bundle: BundleEntity, workerId: string): Promise<void> {
+    await this.dataSource.transaction((tx) => this.repository.markWaitingForKey(tx, bundle.id, workerId));
+  }
+
+  progress(editionId: string, tx?: EntityManager): Promise<BundleProgress> {
+    return this.repository.progress(editionId, tx);
+  }
+
+  ofEdition(editionId: string): Promise<BundleEntity[]> {
+    return this.repository.ofEdition(editionId);
+  }
+
+  /** The stored `.age` file of a member's bundle of an edition. */
+  async encryptedFile(editionId: string, memberId: string): Promise<{ bundle: BundleEntity; data: Buffer }> {
+    const bundle = await this.repository.findOf(editionId, memberId);
+    if (!bundle) throw notFound('BUNDLE_NOT_FOUND', 'The bundle');
+    if (bundle.state !== 'ready' || !bundle.storageKey) throw bundleNotReady();
+    return { bundle, data: await this.storage.get(bundle.storageKey) };
+  }
+
+  /** Revokes the bundles of an edition nobody downloaded yet and deletes their files. */
+  async revokeUndelivered(tx: EntityManager, actor: Actor, editionId: string, networkId: string): Promise<string[]> {
+    const bundles = await this.repository.undeliveredForUpdate(tx, editionId);
+    const ids = bundles.map((b) => b.id);
+    await this.repository.setState(tx, ids, 'revoked', this.clock.now());
+    if (ids.length) {
+      await this.audit.recordMany(
+        tx,
+        actor,
+        bundles.map((b) => ({ action: 'bundle.revoked', subjectType: 'bundle', subjectId: b.id, networkId, detail: { editionId, memberId: b.memberId } })),
+      );
+    }
+    return bundles.flatMap((b) => (b.storageKey ? [b.storageKey] : []));
+  }
+
+  async deleteFiles(keys: string[]): Promise<void> {
+    for (const key of keys) await this.storage.delete(key);
+  }
+
+  removeStaleTemporaries(): Promise<number> {
+    return this.storage.removeStaleTemporaries();
+  }
+
+  /** Deletes the files of expired bundles; the rows stay, in state expired. */
+  async expireDue(limit = 500): Promise<number> {
+    const now = this.clock.now();
+    const keys = await this.dataSource.transaction(async (tx) => {
+      const due = await this.repository.dueForExpiry(tx, now, limit);
+      if (due.length === 0) return [];
+      await this.repository.setState(tx, due.map((b) => b.id), 'expired', now);
+      await this.audit.recordMany(
+        tx,
+        { type: 'system' },
+        due.map((b) => ({ action: 'bundle.expired', subjectType: 'bundle', subjectId: b.id, detail: { editionId: b.editionId, memberId: b.memberId } })),
+      );
+      return due.flatMap((b) => (b.storageKey ? [b.storageKey] : []));
+    });
+    // Files go after the commit: a crash in between leaves an unreachable file, never a live row without one.
+    await this.deleteFiles(keys);
+    return keys.length;
+  }
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { assertStorageKey, BundleStorage } from './bundle-storage.js';
+
+/** Bundles under DATA_DIR/bundles. Written to a temporary name, synced, then renamed into place. */
+export class LocalBundleStorage extends BundleStorage {
+  private readonly root: string;
+
+  constructor(dataDir: string) {
+    super();
+    this.root = resolve(dataDir, 'bundles');
+  }
+
+  private path(key: string): string {
+    assertStorageKey(key);
+    return join(this.root, key);
+  }
+
+  async put(key: string, data: readonly Uint8Array[]): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    const temp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writev(data as Uint8Array[]);
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await rm(temp, { force: true });
+      throw error;
+    }
+    await handle.close();
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  get(key: string): Promise<Buffer> {
+    return readFile(this.path(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  /**
+   * Removes temporary files left by a process that died mid-write. The writer's pid is in the name;
+   * a live writer's files are kept (several workers on one machine share the folder).
+   */
+  async removeStaleTemporaries(): Promise<number> {
+    let removed = 0;
+    const entries = await readdir(this.root, { recursive: true }).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const match = /\.tmp-(\d+)-[0-9a-f]+$/.exec(entry);
+      if (!match || isAlive(Number(match[1]))) continue;
+      await rm(join(this.root, entry), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Every temporary file present now (for tests and diagnostics). */
+  async temporaries(): Promise<string[]> {
+    const entries = await readdir(this.root, { recursive: true }).catch(() => [] as string[]);
+    return entries.filter((e) => /\.tmp-\d+-[0-9a-f]+$/.test(e));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return stat(this.path(key)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,22 @@
+import { writeFile } from 'node:fs/promises';
+import { BundlesService } from '../../bundles/bundles.service.js';
+import { CLI_ACTOR } from '../../common/actor.js';
+import { EditionsService } from '../../editions/editions.service.js';
+import { MembersService } from '../../members/members.service.js';
+import type { CliCommand } from '../command.js';
+
+/** Writes a member's encrypted bundle as it is stored (`.age`); only the member's key opens it. */
+export const bundlesGetCommand: CliCommand = {
+  name: 'bundles:get',
+  usage: 'bundles:get --edition ID --member EMAIL --out PATH',
+  options: ['edition', 'member', 'out'],
+  async run(app, options) {
+    const editionId = options.uuid('edition');
+    await app.get(EditionsService).show(CLI_ACTOR, editionId);
+    const memberId = await app.get(MembersService).idByEmail(CLI_ACTOR, options.required('member'));
+    const out = options.required('out');
+    const { bundle, data } = await app.get(BundlesService).encryptedFile(editionId, memberId);
+    await writeFile(out, data, { mode: 0o600 });
+    return { bundleId: bundle.id, bytes: data.length, sha256: bundle.sha256, out };
+  },
+};

@@ -1,0 +1,36 @@
+import { CLI_ACTOR } from '../../common/actor.js';
+import { DistributionService } from '../../distribution/distribution.service.js';
+import { EditionsService } from '../../editions/editions.service.js';
+import { ListsService } from '../../lists/lists.service.js';
+import { NetworksService } from '../../networks/networks.service.js';
+import type { CliCommand } from '../command.js';
+
+const POLL_MS = 250;
+
+/** Publishes now and builds the bundles (sharing the work with any running server). */
+export const publishCommand: CliCommand = {
+  name: 'publish',
+  usage: 'publish --network SLUG [--list SLUG]',
+  options: ['network', 'list'],
+  async run(app, options, io) {
+    const network = await app.get(NetworksService).bySlug(CLI_ACTOR, options.required('network'));
+    const list = await app.get(ListsService).bySlug(CLI_ACTOR, network.id, options.optional('list'));
+    const editions = app.get(EditionsService);
+    const { edition } = await editions.publish(CLI_ACTOR, list.id);
+    if (edition.state === 'awaiting_approval') {
+      io.info('The list requires approval: a coordinator must approve the edition before bundles are built.');
+      return { editionId: edition.id, bundles: 0, state: edition.state };
+    }
+    const distribution = app.get(DistributionService);
+    for (;;) {
+      await distribution.drain([edition.id]);
+      const shown = await editions.show(CLI_ACTOR, edition.id);
+      const p = shown.progress!;
+      if (p.pending + p.building === 0 || shown.state === 'published') {
+        return { editionId: edition.id, bundles: p.ready, waitingForKey: p.waitingForKey, failed: p.failed, state: shown.state };
+      }
+      // Another process holds some claims; wait for it (or for its lease to lapse).
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  },
+};

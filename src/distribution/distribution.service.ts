@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { BundleEntity } from '../bundles/bundle.entity.js';
+import { BundlesService } from '../bundles/bundles.service.js';
+import { Clock } from '../common/clock.js';
+import { LOGGER } from '../common/logger.module.js';
+import { EditionsService } from '../editions/editions.service.js';
+import { MembersService } from '../members/members.service.js';
+import { RecipientsService } from '../recipients/recipients.service.js';
+import { BundleBuilder, type PreparedEdition } from './bundle-builder.js';
+
+const CLAIM_BATCH = 16;
+/** Prepared editions kept in memory; each holds one rendered edition. */
+const PREPARED_CACHE = 4;
+
+/**
+ * Builds the bundles of published editions. Work is claimed from PostgreSQL (SKIP LOCKED leases),
+ * so any number of instances share it, and a crash at any point is resumed by whoever claims next.
+ */
+@Injectable()
+export class DistributionService {
+  readonly workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  private readonly prepared = new Map<string, Promise<PreparedEdition>>();
+
+  constructor(
+    private readonly bundles: BundlesService,
+    private readonly editions: EditionsService,
+    private readonly members: MembersService,
+    private readonly recipients: RecipientsService,
+    private readonly builder: BundleBuilder,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Claims and builds one batch; returns how many bundles it handled. */
+  async runOnce(editionIds?: string[]): Promise<number> {
+    const claimed = await this.bundles.claim(this.workerId, CLAIM_BATCH, editionIds);
+    if (claimed.length === 0) return 0;
+    const keys = await this.recipients.recipientsOf([...new Set(claimed.map((b) => b.memberId))]);
+    const names = await this.members.namesOf([...new Set(claimed.map((b) => b.memberId))]);
+    const touched = new Set<string>();
+    for (const bundle of claimed) {
+      touched.add(bundle.editionId);
+      await this.buildOne(bundle, keys.get(bundle.memberId) ?? [], names.get(bundle.memberId) ?? '');
+    }
+    for (const editionId of touched) {
+      if (await this.editions.finishIfComplete(editionId)) {
+        this.prepared.delete(editionId);
+        this.logger.info({ editionId }, 'edition published');
+      }
+    }
+    return claimed.length;
+  }
+
+  /** Works until nothing is left to claim (for the CLI, the scheduler tick and tests). */
+  async drain(editionIds?: string[]): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.runOnce(editionIds);
+      if (n === 0) return total;
+      total += n;
+    }
+  }
+
+  private async buildOne(bundle: BundleEntity, recipients: string[], recipientName: string): Promise<void> {
+    const started = Date.now();
+    let networkId: string | null = null;
+    try {
+      const prepared = await this.preparedEdition(bundle.editionId);
+      networkId = prepared.document.networkId;
+      if (recipients.length === 0) {
+        await this.bundles.waitForKey(bundle, this.workerId);
+        return;
+      }
+      const built = await this.builder.build(prepared, bundle, recipientName, recipients, this.clock.now());
+      await this.bundles.complete(bundle, this.workerId, built, networkId);
+      this.logger.debug({ bundleId: bundle.id, ms: Date.now() - started }, 'bundle built');
+    } catch (error) {
+      // The reason is kept for coordinators; it names the failure class, never data.
+      const reason = describeFailure(error);
+      this.logger.warn({ bundleId: bundle.id, reason }, 'bundle failed');
+      await this.bundles.fail(bundle, this.workerId, reason, networkId).catch((e: unknown) =>
+        this.logger.error({ bundleId: bundle.id, err: { type: (e as Error)?.name } }, 'could not record bundle failure'),
+      );
+    }
+  }
+
+  private preparedEdition(editionId: string): Promise<PreparedEdition> {
+    let prepared = this.prepared.get(editionId);
+    if (!prepared) {
+      prepared = this.editions.document(editionId).then(async (doc) => {
+        const names = await this.members.namesOf(doc.recipients);
+        return this.builder.prepare(doc, [...names.values()]);
+      });
+      prepared.catch(() => this.prepared.delete(editionId));
+      this.prepared.set(editionId, prepared);
+      while (this.prepared.size > PREPARED_CACHE) this.prepared.delete(this.prepared.keys().next().value!);
+    }
+    return prepared;
+  }
+}
+
+function describeFailure(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code && typeof e.code === 'string') return `${e.name ?? 'Error'} ${e.code}${e.syscall ? ` during ${e.syscall}` : ''}`;
+  return e?.name ?? 'Error';
+}

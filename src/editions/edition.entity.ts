@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { EditionDiff, StoredSnapshot } from './edition-snapshot.js';
+
+export const EDITION_STATES = ['awaiting_approval', 'building', 'published', 'revoked'] as const;
+export type EditionState = (typeof EDITION_STATES)[number];
+
+/** One immutable snapshot of a list. Only its state and approval change after creation. */
+@Entity('edition')
+export class EditionEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column({ name: 'list_id', type: 'uuid' }) listId!: string;
+  @Column({ name: 'network_id', type: 'uuid' }) networkId!: string;
+  @Column({ type: 'timestamptz', nullable: true }) slot!: Date | null;
+  @Column('text') state!: EditionState;
+  @Column('jsonb') snapshot!: StoredSnapshot;
+  @Column({ name: 'content_hash', type: 'text' }) contentHash!: string;
+  @Column('jsonb') diff!: EditionDiff;
+  @Column({ name: 'row_count', type: 'integer' }) rowCount!: number;
+  @Column({ name: 'recipient_count', type: 'integer' }) recipientCount!: number;
+  @Column({ name: 'requested_by_type', type: 'text' }) requestedByType!: 'staff' | 'system' | 'cli';
+  @Column({ name: 'requested_by_id', type: 'uuid', nullable: true }) requestedById!: string | null;
+  @Column({ name: 'approved_by_id', type: 'uuid', nullable: true }) approvedById!: string | null;
+  @Column({ name: 'approved_at', type: 'timestamptz', nullable: true }) approvedAt!: Date | null;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
+}

@@ -1,0 +1,86 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../common/actor.js';
+import { CurrentActor, Roles } from '../common/auth.decorators.js';
+import { UuidPipe } from '../common/uuid.pipe.js';
+import { BundleStatusDto, EditionDto, EditionPreviewDto } from './dto/edition.dto.js';
+import { EditionsService } from './editions.service.js';
+
+@ApiTags('editions')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class EditionsController {
+  constructor(private readonly editions: EditionsService) {}
+
+  @Get('lists/:listId/preview')
+  @Roles('admin', 'coordinator')
+  @ApiOkResponse({ type: EditionPreviewDto, description: 'what an edition would hold now, and the diff since the last one; nothing is stored' })
+  preview(@CurrentActor() actor: Actor, @Param('listId', UuidPipe) listId: string) {
+    return this.editions.preview(actor, listId);
+  }
+
+  @Post('lists/:listId/editions')
+  @Roles('admin', 'coordinator')
+  @ApiCreatedResponse({ type: EditionDto, description: 'publishes now (or waits for approval when the list requires it)' })
+  async publish(@CurrentActor() actor: Actor, @Param('listId', UuidPipe) listId: string) {
+    return (await this.editions.publish(actor, listId)).edition;
+  }
+
+  @Get('lists/:listId/editions')
+  @Roles('admin', 'coordinator')
+  @ApiOkResponse({ type: [EditionDto] })
+  ofList(@CurrentActor() actor: Actor, @Param('listId', UuidPipe) listId: string) {
+    return this.editions.ofList(actor, listId);
+  }
+
+  @Get('editions/:editionId')
+  @Roles('admin', 'coordinator')
+  @ApiOkResponse({ type: EditionDto, description: 'state and progress (n of N bundles built)' })
+  show(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
+    return this.editions.show(actor, editionId);
+  }
+
+  @Get('editions/:editionId/rows')
+  @Roles('admin', 'coordinator')
+  @ApiOkResponse({ type: EditionPreviewDto })
+  rows(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
+    return this.editions.rows(actor, editionId);
+  }
+
+  @Get('editions/:editionId/bundles')
+  @Roles('admin', 'coordinator')
+  @ApiOkResponse({ type: [BundleStatusDto], description: 'delivery status per recipient' })
+  bundles(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
+    return this.editions.bundleStatus(actor, editionId);
+  }
+
+  @Post('editions/:editionId/approve')
+  @Roles('admin', 'coordinator')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EditionDto, description: 'four eyes: not by the coordinator who requested it' })
+  approve(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
+    return this.editions.approve(actor, editionId);
+  }
+
+  @Post('editions/:editionId/revoke')
+  @Roles('admin', 'coordinator')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EditionDto, description: 'revokes every bundle not yet downloaded and deletes its file' })
+  revoke(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
+    return this.editions.revoke(actor, editionId);
+  }
+
+  @Post('editions/:editionId/correct')
+  @Roles('admin', 'coordinator')
+  @ApiCreatedResponse({ description: 'publishes a corrected edition of the same list and revokes this one' })
+  correct(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
+    return this.editions.correct(actor, editionId);
+  }
+
+  @Get('networks/:networkId/members/:memberId/live-editions')
+  @Roles('admin', 'coordinator')
+  @ApiOkResponse({ type: [EditionDto], description: 'editions still being distributed that list the member' })
+  liveEditions(@CurrentActor() actor: Actor, @Param('networkId', UuidPipe) networkId: string, @Param('memberId', UuidPipe) memberId: string) {
+    return this.editions.liveEditionsListing(actor, networkId, memberId);
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { EditionEntity, type EditionState } from './edition.entity.js';
+
+@Injectable()
+export class EditionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private manager(tx?: EntityManager) {
+    return tx ?? this.dataSource.manager;
+  }
+
+  findById(id: string, tx?: EntityManager) {
+    return this.manager(tx).findOneBy(EditionEntity, { id });
+  }
+
+  findBySlot(listId: string, slot: Date) {
+    return this.manager().findOneBy(EditionEntity, { listId, slot });
+  }
+
+  /** The newest edition that was or is being published (the base for the next diff). */
+  async latestPublished(listId: string, tx?: EntityManager): Promise<EditionEntity | null> {
+    return this.manager(tx)
+      .createQueryBuilder(EditionEntity, 'e')
+      .where('e.list_id = :listId', { listId })
+      .andWhere("e.state IN ('building', 'published')")
+      .orderBy('e.created_at', 'DESC')
+      .getOne();
+  }
+
+  ofList(listId: string, limit: number) {
+    return this.manager()
+      .createQueryBuilder(EditionEntity, 'e')
+      .select(['e.id', 'e.listId', 'e.networkId', 'e.slot', 'e.state', 'e.contentHash', 'e.diff', 'e.rowCount', 'e.recipientCount', 'e.requestedByType', 'e.requestedById', 'e.approvedById', 'e.approvedAt', 'e.createdAt', 'e.publishedAt'])
+      .where('e.list_id = :listId', { listId })
+      .orderBy('e.created_at', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** Inserts unless the (list, slot) already has an edition; true when this call inserted it. */
+  async insertUnlessSlotTaken(tx: EntityManager, edition: EditionEntity): Promise<boolean> {
+    const result = await tx.createQueryBuilder().insert().into(EditionEntity).values(edition).orIgnore().returning('id').execute();
+    return Array.isArray(result.raw) && result.raw.length === 1;
+  }
+
+  async setState(tx: EntityManager, id: string, state: EditionState, patch: Partial<EditionEntity> = {}): Promise<void> {
+    await tx.update(EditionEntity, { id }, { ...patch, state });
+  }
+
+  /** Building editions whose bundles are all settled; locked so one worker publishes each. */
+  async lockIfBuilding(tx: EntityManager, id: string): Promise<EditionEntity | null> {
+    return tx.createQueryBuilder(EditionEntity, 'e').setLock('pessimistic_write').where('e.id = :id AND e.state = :state', { id, state: 'building' }).getOne();
+  }
+
+  /** Live editions (building or published, not revoked) of a network that list the member. */
+  async liveListing(networkId: string, memberId: string): Promise<EditionEntity[]> {
+    return this.manager()
+      .createQueryBuilder(EditionEntity, 'e')
+      .where('e.network_id = :networkId', { networkId })
+      .andWhere("e.state IN ('building', 'published')")
+      .andWhere(`e.snapshot -> 'rows' @> :row::jsonb`, { row: JSON.stringify([{ memberId }]) })
+      .orderBy('e.created_at', 'DESC')
+      .getMany();
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError, forbidden } from '../common/domain-error.js';
+import { newId } from '../common/ids.js';
+import { AuditService } from '../audit/audit.service.js';
+import { parseRecipient } from '../bundles/crypto/age-recipient.js';
+import { MembersService } from '../members/members.service.js';
+import type { RecipientDto } from './dto/recipient.dto.js';
+import { MemberRecipientEntity } from './member-recipient.entity.js';
+import { RecipientsRepository } from './recipients.repository.js';
+
+const toDto = (r: MemberRecipientEntity): RecipientDto => ({
+  id: r.id,
+  kind: r.kind,
+  recipient: r.recipient,
+  fingerprint: r.fingerprint,
+  source: r.source,
+  createdAt: r.createdAt.toISOString(),
+});
+
+@Injectable()
+export class RecipientsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: RecipientsRepository,
+    private readonly members: MembersService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Registers a public key for the member; bundles waiting for a key are built on the next worker run. */
+  async add(actor: Actor, memberId: string, text: string): Promise<RecipientDto> {
+    if (actor.type === 'staff' && actor.role === 'auditor') throw forbidden();
+    const parsed = parseRecipient(text);
+    await this.members.get(actor, memberId);
+    return this.dataSource.transaction(async (tx) => {
+      if (await this.repository.findLive(memberId, parsed.recipient, tx)) {
+        throw new DomainError('conflict', 'RECIPIENT_EXISTS', 'This key is already registered for the member', 'recipient');
+      }
+      const entity = Object.assign(new MemberRecipientEntity(), {
+        id: newId(),
+        memberId,
+        kind: parsed.kind,
+        recipient: parsed.recipient,
+        fingerprint: parsed.fingerprint,
+        source: 'registered',
+        createdAt: this.clock.now(),
+        revokedAt: null,
+      });
+      await this.repository.insert(tx, entity);
+      await this.audit.record(tx, actor, {
+        action: 'recipient.added',
+        subjectType: 'member',
+        subjectId: memberId,
+        detail: { recipientId: entity.id, kind: entity.kind, fingerprint: entity.fingerprint },
+      });
+      return toDto(entity);
+    });
+  }
+
+  async list(actor: Actor, memberId: string): Promise<RecipientDto[]> {
+    await this.members.get(actor, memberId);
+    return (await this.repository.liveOf([memberId])).map(toDto);
+  }
+
+  /** Live recipient strings per member, for encryption. */
+  async recipientsOf(memberIds: string[]): Promise<Map<string, string[]>> {
+    const byMember = new Map<string, string[]>();
+    for (const r of await this.repository.liveOf(memberIds)) {
+      byMember.set(r.memberId, [...(byMember.get(r.memberId) ?? []), r.recipient]);
+    }
+    return byMember;
+  }
+}

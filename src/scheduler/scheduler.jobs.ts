@@ -1,0 +1,71 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import type { Logger } from 'pino';
+import { BundlesService } from '../bundles/bundles.service.js';
+import { Clock } from '../common/clock.js';
+import { LOGGER } from '../common/logger.module.js';
+import { DistributionService } from '../distribution/distribution.service.js';
+import { EditionsService } from '../editions/editions.service.js';
+
+/**
+ * Thin timers: each calls one service method. Correctness across instances comes from the
+ * database (unique list + slot, SKIP LOCKED claims); the `running` flags only stop one process
+ * from overlapping itself.
+ */
+@Injectable()
+export class SchedulerJobs implements OnApplicationBootstrap {
+  private running = { slots: false, work: false, expiry: false };
+
+  constructor(
+    private readonly editions: EditionsService,
+    private readonly distribution: DistributionService,
+    private readonly bundles: BundlesService,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** A crash mid-write leaves a temporary file; clear those before building again. */
+  async onApplicationBootstrap(): Promise<void> {
+    const removed = await this.bundles.removeStaleTemporaries();
+    if (removed > 0) this.logger.warn({ files: removed }, 'removed partial bundle files left by a crash');
+  }
+
+  @Interval('publish-due-slots', 30_000)
+  publishDueSlots(): Promise<void> {
+    return this.guard('slots', async () => {
+      for (const { listId, slot, result } of await this.editions.publishDueSlots(this.clock.now())) {
+        this.logger.info({ listId, slot: slot.toISOString(), editionId: result.edition.id, created: result.created, skipped: result.skipped }, 'scheduled slot');
+      }
+    });
+  }
+
+  @Interval('build-bundles', 5_000)
+  buildBundles(): Promise<void> {
+    return this.guard('work', async () => {
+      const n = await this.distribution.drain();
+      if (n > 0) this.logger.info({ bundles: n }, 'bundles handled');
+    });
+  }
+
+  @Interval('expire-bundles', 10 * 60_000)
+  expireBundles(): Promise<void> {
+    return this.guard('expiry', async () => {
+      const n = await this.bundles.expireDue();
+      if (n > 0) this.logger.info({ bundles: n }, 'expired bundles deleted');
+    });
+  }
+
+  private async guard(name: keyof SchedulerJobs['running'], job: () => Promise<void>): Promise<void> {
+    if (this.running[name]) return;
+    this.running[name] = true;
+    const started = Date.now();
+    try {
+      await job();
+    } catch (error) {
+      this.logger.error({ job: name, err: { type: (error as Error)?.name, code: (error as { code?: string })?.code } }, 'job failed');
+    } finally {
+      this.running[name] = false;
+      this.logger.debug({ job: name, ms: Date.now() - started }, 'job done');
+    }
+  }
+}

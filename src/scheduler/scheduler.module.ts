@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { BundlesModule } from '../bundles/bundles.module.js';
+import { DistributionModule } from '../distribution/distribution.module.js';
+import { EditionsModule } from '../editions/editions.module.js';
+import { ListsModule } from '../lists/lists.module.js';
+import { SchedulerJobs } from './scheduler.jobs.js';
+
+/** Only the server process loads this module; the CLI and the tests call the services directly. */
+@Module({
+  imports: [ScheduleModule.forRoot(), BundlesModule, DistributionModule, EditionsModule, ListsModule],
+  providers: [SchedulerJobs],
+})
+export class SchedulerModule {}
