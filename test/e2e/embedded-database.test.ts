@@ -2,10 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
+import { readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
 import { unique } from '../factories/factories.js';
 import { runCli } from '../support/run-cli.js';
 import { startService, startServiceExpectingFailure, type ServiceProcess } from '../support/service-process.js';
+
+const run = promisify(execFile);
 
 /** The service with no DATABASE_URL: PGlite under DATA_DIR, the same migrations and code path. */
 let dataDir: string;
@@ -106,4 +111,26 @@ describe('embedded database', () => {
     expect(verify.json).toMatchObject({ ok: true });
     expect(Number(verify.json?.events)).toBeGreaterThanOrEqual(4);
   }, 120_000);
+
+  it('runs demo:seed then publish, and the age CLI opens the bundle bundles:get writes', async () => {
+    const seeded = await runCli(['demo:seed', '--members', '12', '--networks', '1', '--seed', '7'], env);
+    expect(seeded.code).toBe(0);
+    const { networks, identityFile } = seeded.json as { networks: string[]; identityFile: string };
+    expect(identityFile.startsWith(dataDir)).toBe(true);
+    const published = await runCli(['publish', '--network', networks[0]], env);
+    expect(published.code).toBe(0);
+    expect(published.json).toMatchObject({ editionId: expect.any(String), state: 'published', failed: 0 });
+    expect(Number(published.json!.bundles)).toBeGreaterThan(0);
+    const shown = await runCli(['editions:show', '--edition', String(published.json!.editionId)], env);
+    expect(shown.json).toMatchObject({ id: published.json!.editionId, state: 'published' });
+
+    // demo:seed names a consenting member, who (reciprocity) receives the list.
+    const email = String(seeded.json!.exampleMember);
+    const out = join(dataDir, 'bundle.age');
+    const got = await runCli(['bundles:get', '--edition', String(published.json!.editionId), '--member', email, '--out', out], env);
+    expect(got.code).toBe(0);
+    const { stdout } = await run('age', ['-d', '-i', identityFile, out], { encoding: 'buffer', maxBuffer: 1 << 28 });
+    const files = readBundleZip(stdout);
+    expect([...files.keys()].sort()).toEqual(['contact-list.pdf', 'contact-list.xlsx', 'manifest.json']);
+  }, 180_000);
 });

@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AgeEncryptor } from '../../bundles/crypto/age-encryptor.js';
+import { AppConfig } from '../../config/app-config.js';
+import { RecipientsService } from '../../recipients/recipients.service.js';
 import { CLI_ACTOR } from '../../common/actor.js';
 import { ConsentService } from '../../consent/consent.service.js';
 import { ListsService } from '../../lists/lists.service.js';
@@ -36,6 +41,15 @@ export const demoSeedCommand: CliCommand = {
     const networks = app.get(NetworksService);
     const members = app.get(MembersService);
     const consent = app.get(ConsentService);
+    const recipients = app.get(RecipientsService);
+
+    // One demo key for every demo member, so a coordinator can open any demo bundle with `age -d`.
+    // Real members register their own public keys; their secret keys never reach the server.
+    const demoKey = await app.get(AgeEncryptor).generateIdentity();
+    const keyDir = resolve(app.get(AppConfig).dataDir, 'demo');
+    await mkdir(keyDir, { recursive: true, mode: 0o700 });
+    const identityFile = join(keyDir, `identity-${run}.txt`);
+    await writeFile(identityFile, `# listebud demo key for run ${run}: opens every demo bundle of this run\n${demoKey.identity}\n`, { mode: 0o600 });
 
     const created: { slug: string; id: string }[] = [];
     for (let k = 1; k <= networkCount; k++) {
@@ -45,6 +59,7 @@ export const demoSeedCommand: CliCommand = {
       created.push({ slug: network.slug, id: network.id });
     }
     let consenting = 0;
+    let exampleMember: string | undefined;
     for (let i = 0; i < memberCount; i++) {
       const network = created[i % created.length];
       const first = pick(FIRST_NAMES);
@@ -59,14 +74,16 @@ export const demoSeedCommand: CliCommand = {
         city,
         aboutMe: pick(ABOUT_ME) || undefined,
       });
+      await recipients.add(CLI_ACTOR, member.id, demoKey.recipient);
       // Most demo members consent to name, e-mail and a random selection of the rest; some never do.
       if (random() < 0.85) {
         const fields: MemberField[] = MEMBER_FIELDS.filter((f) => f === 'name' || f === 'email' || random() < 0.6);
         await consent.record(CLI_ACTOR, network.id, member.id, { fields, consentTextVersion: 1, channel: 'paper', note: 'demo data' });
         consenting++;
+        exampleMember ??= member.email ?? undefined;
       }
       if ((i + 1) % 500 === 0) io.info(`${i + 1} of ${memberCount} members`);
     }
-    return { networks: created.map((n) => n.slug), members: memberCount, consenting };
+    return { networks: created.map((n) => n.slug), members: memberCount, consenting, exampleMember, identityFile };
   },
 };
