@@ -72,15 +72,34 @@ export class BundlesRepository {
       .getMany();
   }
 
-  /** Marks a claimed bundle ready; false when the claim was lost (another worker took over). */
-  async markReady(tx: EntityManager, id: string, workerId: string, patch: Partial<BundleEntity>): Promise<boolean> {
-    const result = await tx
-      .createQueryBuilder()
-      .update(BundleEntity)
-      .set({ ...patch, state: 'ready', claimedBy: null, claimedUntil: null, lastError: null })
-      .where('id = :bundleId AND claimed_by = :claimant AND state = :claimedState', { bundleId: id, claimant: workerId, claimedState: 'building' })
-      .execute();
-    return result.affected === 1;
+  /** Marks claimed bundles ready in one statement; returns the ids whose claim still held. */
+  async markManyReady(
+    tx: EntityManager,
+    workerId: string,
+    builtAt: Date,
+    rows: { id: string; storageKey: string; sizeBytes: number; sha256: string; recipients: string[]; files: unknown }[],
+  ): Promise<Set<string>> {
+    const [updated]: [{ id: string }[], number] = await tx.query(
+      `UPDATE bundle b
+          SET state = 'ready', storage_key = v.storage_key, size_bytes = v.size_bytes, sha256 = v.sha256,
+              recipients = ARRAY(SELECT jsonb_array_elements_text(v.recipients)), files = v.files,
+              built_at = $2, claimed_by = NULL, claimed_until = NULL, last_error = NULL
+         FROM unnest($3::uuid[], $4::text[], $5::bigint[], $6::text[], $7::jsonb[], $8::jsonb[])
+              AS v(id, storage_key, size_bytes, sha256, recipients, files)
+        WHERE b.id = v.id AND b.claimed_by = $1 AND b.state = 'building'
+        RETURNING b.id`,
+      [
+        workerId,
+        builtAt,
+        rows.map((r) => r.id),
+        rows.map((r) => r.storageKey),
+        rows.map((r) => r.sizeBytes),
+        rows.map((r) => r.sha256),
+        rows.map((r) => JSON.stringify(r.recipients)),
+        rows.map((r) => JSON.stringify(r.files)),
+      ],
+    );
+    return new Set(updated.map((r) => r.id));
   }
 
   async markFailed(tx: EntityManager, id: string, workerId: string, reason: string, retryAt: Date): Promise<boolean> {
@@ -101,6 +120,12 @@ export class BundlesRepository {
       .set({ state: 'waiting_for_key', claimedBy: null, claimedUntil: null })
       .where('id = :bundleId AND claimed_by = :claimant', { bundleId: id, claimant: workerId })
       .execute();
+  }
+
+  /** Whether any bundle of the edition is still pending or being built. */
+  async hasWorkLeft(editionId: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager().query(`SELECT 1 FROM bundle WHERE edition_id = $1 AND state IN ('pending', 'building') LIMIT 1`, [editionId]);
+    return rows.length > 0;
   }
 
   async progress(editionId: string, tx?: EntityManager): Promise<BundleProgress> {

@@ -84,39 +84,53 @@ export class BundlesService {
   }
 
   /**
-   * Stores the ciphertext, then marks the bundle ready with its audit event. A crash between the two
-   * leaves the bundle claimed; the lease lapses and another worker rebuilds it to the same key.
+   * Stores the ciphertexts (side by side, each durable before it is renamed into place), then marks
+   * the bundles ready with their audit events in one transaction. A crash in between leaves them
+   * claimed; the lease lapses and another worker rebuilds them to the same keys. Returns the
+   * bundles whose file could not be stored, with the error, for the caller to record as failed.
    */
-  async complete(bundle: BundleEntity, workerId: string, built: BuiltBundle, networkId: string, onReady?: (tx: EntityManager) => Promise<void>): Promise<boolean> {
-    const key = BundlesService.storageKey(bundle.editionId, bundle.id);
-    await this.storage.put(key, built.ciphertext);
+  async completeMany(workerId: string, items: { bundle: BundleEntity; built: BuiltBundle; networkId: string }[]): Promise<{ bundle: BundleEntity; error: unknown }[]> {
+    const stored = await Promise.allSettled(items.map(({ bundle, built }) => this.storage.put(BundlesService.storageKey(bundle.editionId, bundle.id), built.ciphertext)));
+    const failed = items.flatMap((item, i) => (stored[i].status === 'rejected' ? [{ bundle: item.bundle, error: (stored[i] as PromiseRejectedResult).reason }] : []));
+    const ok = items.filter((_, i) => stored[i].status === 'fulfilled');
+    if (ok.length === 0) return failed;
     const now = this.clock.now();
-    const done = await this.dataSource.transaction(async (tx) => {
-      const ok = await this.repository.markReady(tx, bundle.id, workerId, {
-        storageKey: key,
-        sizeBytes: built.bytes,
-        sha256: built.sha256,
-        recipients: built.recipients,
-        files: built.files,
-        builtAt: now,
-      });
-      if (!ok) return false;
-      await this.audit.record(tx, { type: 'system' }, {
-        action: 'bundle.built',
-        subjectType: 'bundle',
-        subjectId: bundle.id,
-        networkId,
-        detail: { editionId: bundle.editionId, memberId: bundle.memberId, sha256: built.sha256, recipients: built.recipients.length },
-      });
-      await onReady?.(tx);
-      return true;
+    const lost = await this.dataSource.transaction(async (tx) => {
+      const marked = await this.repository.markManyReady(
+        tx,
+        workerId,
+        now,
+        ok.map(({ bundle, built }) => ({
+          id: bundle.id,
+          storageKey: BundlesService.storageKey(bundle.editionId, bundle.id),
+          sizeBytes: built.bytes,
+          sha256: built.sha256,
+          recipients: built.recipients,
+          files: built.files,
+        })),
+      );
+      await this.audit.recordMany(
+        tx,
+        { type: 'system' },
+        ok
+          .filter(({ bundle }) => marked.has(bundle.id))
+          .map(({ bundle, built, networkId }) => ({
+            action: 'bundle.built',
+            subjectType: 'bundle',
+            subjectId: bundle.id,
+            networkId,
+            detail: { editionId: bundle.editionId, memberId: bundle.memberId, sha256: built.sha256, bytes: built.bytes, recipients: built.recipients.length },
+          })),
+      );
+      return ok.filter(({ bundle }) => !marked.has(bundle.id)).map(({ bundle }) => bundle);
     });
-    if (!done) {
+    for (const bundle of lost) {
+      // Revoked, expired or taken over while we built it: a revoked or expired one must not keep a file.
       const current = await this.repository.findById(bundle.id);
-      if (current && (current.state === 'revoked' || current.state === 'expired')) await this.storage.delete(key);
+      if (current && (current.state === 'revoked' || current.state === 'expired')) await this.storage.delete(BundlesService.storageKey(bundle.editionId, bundle.id));
       this.logger.warn({ bundleId: bundle.id }, 'bundle claim lost before it was marked ready');
     }
-    return done;
+    return failed;
   }
 
   async fail(bundle: BundleEntity, workerId: string, reason: string, networkId: string | null): Promise<void> {
@@ -135,6 +149,10 @@ export class BundlesService {
 
   async waitForKey(bundle: BundleEntity, workerId: string): Promise<void> {
     await this.dataSource.transaction((tx) => this.repository.markWaitingForKey(tx, bundle.id, workerId));
+  }
+
+  hasWorkLeft(editionId: string): Promise<boolean> {
+    return this.repository.hasWorkLeft(editionId);
   }
 
   progress(editionId: string, tx?: EntityManager): Promise<BundleProgress> {

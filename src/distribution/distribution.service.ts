@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BundleEntity } from '../bundles/bundle.entity.js';
-import { BundlesService } from '../bundles/bundles.service.js';
+import { BundlesService, type BuiltBundle } from '../bundles/bundles.service.js';
 import { Clock } from '../common/clock.js';
 import { LOGGER } from '../common/logger.module.js';
 import { EditionsService } from '../editions/editions.service.js';
@@ -11,7 +11,13 @@ import { MembersService } from '../members/members.service.js';
 import { RecipientsService } from '../recipients/recipients.service.js';
 import { BundleBuilder, type PreparedEdition } from './bundle-builder.js';
 
-const CLAIM_BATCH = 16;
+/** Bundles claimed, built and committed together: one transaction and one audit lock per batch. */
+const CLAIM_BATCH = 48;
+
+interface Batch {
+  claimed: BundleEntity[];
+  built: { bundle: BundleEntity; built: BuiltBundle; networkId: string }[];
+}
 /** Prepared editions kept in memory; each holds one rendered edition. */
 const PREPARED_CACHE = 4;
 
@@ -36,55 +42,83 @@ export class DistributionService {
 
   /** Claims and builds one batch; returns how many bundles it handled. */
   async runOnce(editionIds?: string[]): Promise<number> {
-    const claimed = await this.bundles.claim(this.workerId, CLAIM_BATCH, editionIds);
-    if (claimed.length === 0) return 0;
-    const keys = await this.recipients.recipientsOf([...new Set(claimed.map((b) => b.memberId))]);
-    const names = await this.members.namesOf([...new Set(claimed.map((b) => b.memberId))]);
-    const touched = new Set<string>();
-    for (const bundle of claimed) {
-      touched.add(bundle.editionId);
-      await this.buildOne(bundle, keys.get(bundle.memberId) ?? [], names.get(bundle.memberId) ?? '');
+    const batch = await this.claimAndBuild(editionIds);
+    if (batch) await this.commit(batch);
+    return batch?.claimed.length ?? 0;
+  }
+
+  /**
+   * Works until nothing is left to claim (for the CLI, the scheduler tick and tests). While one
+   * batch is being written and committed, the next is already being built.
+   */
+  async drain(editionIds?: string[]): Promise<number> {
+    let total = 0;
+    let committing: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const batch = await this.claimAndBuild(editionIds);
+        await committing;
+        if (!batch) return total;
+        total += batch.claimed.length;
+        committing = this.commit(batch);
+      }
+    } finally {
+      await committing;
     }
-    for (const editionId of touched) {
+  }
+
+  /** Claims a batch and builds its bundles in memory (CPU only; nothing is written yet). */
+  private async claimAndBuild(editionIds?: string[]): Promise<Batch | null> {
+    const claimed = await this.bundles.claim(this.workerId, CLAIM_BATCH, editionIds);
+    if (claimed.length === 0) return null;
+    const memberIds = [...new Set(claimed.map((b) => b.memberId))];
+    const keys = await this.recipients.recipientsOf(memberIds);
+    const names = await this.members.namesOf(memberIds);
+    const built: Batch['built'] = [];
+    for (const bundle of claimed) {
+      const result = await this.buildOne(bundle, keys.get(bundle.memberId) ?? [], names.get(bundle.memberId) ?? '');
+      if (result) built.push({ bundle, ...result });
+    }
+    return { claimed, built };
+  }
+
+  /** Stores and marks ready a built batch, then publishes any edition it finished. */
+  private async commit({ claimed, built }: Batch): Promise<void> {
+    for (const { bundle, error } of await this.bundles.completeMany(this.workerId, built)) {
+      await this.recordFailure(bundle, error, built.find((b) => b.bundle === bundle)?.networkId ?? null);
+    }
+    for (const editionId of new Set(claimed.map((b) => b.editionId))) {
       if (await this.editions.finishIfComplete(editionId)) {
         this.prepared.delete(editionId);
         this.logger.info({ editionId }, 'edition published');
       }
     }
-    return claimed.length;
   }
 
-  /** Works until nothing is left to claim (for the CLI, the scheduler tick and tests). */
-  async drain(editionIds?: string[]): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const n = await this.runOnce(editionIds);
-      if (n === 0) return total;
-      total += n;
-    }
-  }
-
-  private async buildOne(bundle: BundleEntity, recipients: string[], recipientName: string): Promise<void> {
-    const started = Date.now();
+  /** Builds one bundle in memory; null when it cannot be built now (no key yet, or it failed). */
+  private async buildOne(bundle: BundleEntity, recipients: string[], recipientName: string): Promise<{ built: BuiltBundle; networkId: string } | null> {
     let networkId: string | null = null;
     try {
       const prepared = await this.preparedEdition(bundle.editionId);
       networkId = prepared.document.networkId;
       if (recipients.length === 0) {
         await this.bundles.waitForKey(bundle, this.workerId);
-        return;
+        return null;
       }
-      const built = await this.builder.build(prepared, bundle, recipientName, recipients, this.clock.now());
-      await this.bundles.complete(bundle, this.workerId, built, networkId);
-      this.logger.debug({ bundleId: bundle.id, ms: Date.now() - started }, 'bundle built');
+      return { built: await this.builder.build(prepared, bundle, recipientName, recipients, this.clock.now()), networkId };
     } catch (error) {
-      // The reason is kept for coordinators; it names the failure class, never data.
-      const reason = describeFailure(error);
-      this.logger.warn({ bundleId: bundle.id, reason }, 'bundle failed');
-      await this.bundles.fail(bundle, this.workerId, reason, networkId).catch((e: unknown) =>
-        this.logger.error({ bundleId: bundle.id, err: { type: (e as Error)?.name } }, 'could not record bundle failure'),
-      );
+      await this.recordFailure(bundle, error, networkId);
+      return null;
     }
+  }
+
+  private async recordFailure(bundle: BundleEntity, error: unknown, networkId: string | null): Promise<void> {
+    // The reason is kept for coordinators; it names the failure class, never data.
+    const reason = describeFailure(error);
+    this.logger.warn({ bundleId: bundle.id, reason }, 'bundle failed');
+    await this.bundles.fail(bundle, this.workerId, reason, networkId).catch((e: unknown) =>
+      this.logger.error({ bundleId: bundle.id, err: { type: (e as Error)?.name } }, 'could not record bundle failure'),
+    );
   }
 
   private preparedEdition(editionId: string): Promise<PreparedEdition> {

@@ -51,7 +51,13 @@ export class EditionsRepository {
 
   /** Building editions whose bundles are all settled; locked so one worker publishes each. */
   async lockIfBuilding(tx: EntityManager, id: string): Promise<EditionEntity | null> {
-    return tx.createQueryBuilder(EditionEntity, 'e').setLock('pessimistic_write').where('e.id = :id AND e.state = :state', { id, state: 'building' }).getOne();
+    // Only the columns the caller needs: the snapshot can be megabytes.
+    return tx
+      .createQueryBuilder(EditionEntity, 'e')
+      .select(['e.id', 'e.networkId', 'e.state'])
+      .setLock('pessimistic_write')
+      .where('e.id = :id AND e.state = :state', { id, state: 'building' })
+      .getOne();
   }
 
   /** Live editions (building or published, not revoked) of a network that list the member. */

@@ -269,6 +269,8 @@ export class EditionsService {
 
   /** Marks a building edition published once no bundle is left to build (keyless ones wait on). */
   async finishIfComplete(editionId: string): Promise<boolean> {
+    // Cheap test first: while bundles are still being built there is nothing to lock.
+    if (await this.bundles.hasWorkLeft(editionId)) return false;
     return this.dataSource.transaction(async (tx) => {
       const edition = await this.repository.lockIfBuilding(tx, editionId);
       if (!edition) return false;

@@ -41,8 +41,16 @@ export const COLUMN_LABELS: Record<MemberField, string> = {
   about_me: 'Om mig',
 };
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "22. november 2026" in the list's time zone (formatters are costly to build, so kept). */
 export function formatDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('da-DK', { day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(at);
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('da-DK', { day: 'numeric', month: 'long', year: 'numeric', timeZone });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter.format(at);
 }
 
 /** "Fortroligt, udleveret til <name>, <bundle id>, <date>" */

@@ -1,22 +1,24 @@
-import { createPrivateKey, createPublicKey, diffieHellman, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 /** X25519 with Node's native implementation (OpenSSL); keys are raw 32-byte strings as age uses them. */
-const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const BASEPOINT = Buffer.concat([Buffer.from([9]), Buffer.alloc(31)]);
+
+// Importing a raw public key as JWK is about ten times faster than through a DER decoder.
+const publicKeyObject = (point: Uint8Array) =>
+  createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(point).toString('base64url') }, format: 'jwk' });
 
 /** scalar · point. The scalar is clamped, as in RFC 7748 and Go's curve25519.X25519. */
-export function x25519(scalar: Uint8Array, point: Uint8Array): Buffer {
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' });
-  const publicKey = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, point]), format: 'der', type: 'spki' });
-  const shared = diffieHellman({ privateKey, publicKey });
+export function x25519(scalar: Uint8Array | KeyObject, point: Uint8Array): Buffer {
+  const privateKey = scalar instanceof Uint8Array ? createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' }) : scalar;
+  const shared = diffieHellman({ privateKey, publicKey: publicKeyObject(point) });
   if (shared.every((b) => b === 0)) throw new Error('X25519 produced the all-zero value (low-order point)');
   return shared;
 }
 
-export function ephemeralKeyPair(): { secret: Buffer; share: Buffer } {
-  const secret = randomBytes(32);
-  return { secret, share: x25519(secret, BASEPOINT) };
+/** A fresh ephemeral key: its private half as a key object, its public share as raw bytes. */
+export function ephemeralKeyPair(): { secret: KeyObject; share: Buffer } {
+  const { privateKey, publicKey } = generateKeyPairSync('x25519');
+  return { secret: privateKey, share: Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url') };
 }
 
 const P = 2n ** 255n - 19n;

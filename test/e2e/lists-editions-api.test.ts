@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { grantConsent, insertConsentText, insertMember, insertNetwork, insertStaff, unique } from '../factories/factories.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let networkId: string;
+let first: { token: string; id: string };
+let second: { token: string; id: string };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  networkId = (await insertNetwork(t.app)).id;
+  await insertConsentText(t.app, networkId);
+  first = await insertStaff(t.app, 'coordinator', [networkId]);
+  second = await insertStaff(t.app, 'coordinator', [networkId]);
+});
+afterAll(() => t.close());
+
+const as = (who: { token: string }) => ({
+  get: (path: string) => request(t.http).get(path).set('Authorization', `Bearer ${who.token}`),
+  post: (path: string, body?: object) => request(t.http).post(path).set('Authorization', `Bearer ${who.token}`).send(body),
+});
+const countLists = async () => Number((await t.dataSource.query(`SELECT count(*)::int AS n FROM contact_list`))[0].n);
+
+describe('list definitions', () => {
+  it('creates a list with the defaults a coordinator expects', async () => {
+    const res = await as(first).post(`/api/v1/networks/${networkId}/lists`, { slug: `l-${unique()}`, title: 'Kontaktliste' }).expect(201);
+    expect(res.body).toMatchObject({
+      columns: ['name', 'email', 'phone', 'address', 'postal_code', 'city', 'about_me'],
+      formats: ['xlsx', 'pdf'],
+      schedule: null,
+      timeZone: 'Europe/Copenhagen',
+      bundleLifetimeDays: 30,
+      recipientsRule: 'listed_members',
+      skipUnchanged: false,
+      requiresApproval: false,
+    });
+  });
+
+  const bad: [string, object, string][] = [
+    ['an unknown column', { columns: ['name', 'cpr'] }, 'columns'],
+    ['an unknown format', { formats: ['docx'] }, 'formats'],
+    ['a broken cron schedule', { schedule: '61 * * * *' }, 'schedule'],
+    ['an unknown time zone', { timeZone: 'Europe/Atlantis' }, 'timeZone'],
+    ['a lifetime of 0 days', { bundleLifetimeDays: 0 }, 'bundleLifetimeDays'],
+    ['an unknown recipients rule', { recipientsRule: 'everyone' }, 'recipientsRule'],
+  ];
+  for (const [label, patch, field] of bad) {
+    it(`refuses ${label}, naming the field, and creates nothing`, async () => {
+      const before = await countLists();
+      const res = await as(first).post(`/api/v1/networks/${networkId}/lists`, { slug: `l-${unique()}`, title: 'X', ...patch }).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(await countLists()).toBe(before);
+    });
+  }
+});
+
+describe('preview and four-eyes approval', () => {
+  it('previews the rows and the diff without storing anything', async () => {
+    const member = await insertMember(t.app, networkId, { name: 'Vises I Forhåndsvisning' });
+    await grantConsent(t.app, networkId, member.id, ['name']);
+    const list = (await as(first).post(`/api/v1/networks/${networkId}/lists`, { slug: `p-${unique()}`, title: 'P', columns: ['name', 'email'] }).expect(201)).body;
+    const preview = (await as(first).get(`/api/v1/lists/${list.id}/preview`).expect(200)).body;
+    expect(preview.columns).toEqual(['name', 'email']);
+    expect(preview.rows).toContainEqual({ memberId: member.id, values: { name: 'Vises I Forhåndsvisning' } });
+    expect(preview.diff.added).toContain(member.id);
+    expect((await as(first).get(`/api/v1/lists/${list.id}/editions`).expect(200)).body).toEqual([]);
+  });
+
+  it('keeps an edition waiting until a second coordinator approves it, and audits the approval', async () => {
+    const list = (await as(first).post(`/api/v1/networks/${networkId}/lists`, { slug: `a-${unique()}`, title: 'A', requiresApproval: true }).expect(201)).body;
+    const edition = (await as(first).post(`/api/v1/lists/${list.id}/editions`).expect(201)).body;
+    expect(edition.state).toBe('awaiting_approval');
+    expect((await as(first).get(`/api/v1/editions/${edition.id}/bundles`).expect(200)).body).toEqual([]);
+
+    const self = await as(first).post(`/api/v1/editions/${edition.id}/approve`).expect(403);
+    expect(self.body.code).toBe('APPROVAL_NEEDS_SECOND_PERSON');
+    expect((await as(first).get(`/api/v1/editions/${edition.id}`).expect(200)).body.state).toBe('awaiting_approval');
+
+    const approved = (await as(second).post(`/api/v1/editions/${edition.id}/approve`).expect(200)).body;
+    expect(approved.state).toBe('building');
+    expect((await as(second).post(`/api/v1/editions/${edition.id}/approve`).expect(409)).body.code).toBe('EDITION_NOT_AWAITING_APPROVAL');
+    const [event] = await t.dataSource.query(`SELECT actor_id, detail FROM audit_event WHERE action = 'edition.approved' AND subject_id = $1`, [edition.id]);
+    expect(event).toMatchObject({ actor_id: second.id, detail: { requestedById: first.id } });
+  });
+});
