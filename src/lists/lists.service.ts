@@ -14,6 +14,7 @@ import { cronProblem } from './cron-schedule.js';
 import type { CreateListDto, ListDto, UpdateListDto } from './dto/list.dto.js';
 import { listNotFound, listSlugTaken, networkHasNoList } from './lists.errors.js';
 import { ListsRepository } from './lists.repository.js';
+import { isTimeZone } from '../common/time-zone.js';
 
 export const toListDto = (l: ContactListEntity): ListDto => ({
   id: l.id,
@@ -30,14 +31,6 @@ export const toListDto = (l: ContactListEntity): ListDto => ({
   requiresApproval: l.requiresApproval,
 });
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 @Injectable()
 export class ListsService {

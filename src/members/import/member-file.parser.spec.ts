@@ -5,8 +5,6 @@ import iconv from 'iconv-lite';
 import { MEMBER_FIELDS, parseMemberFile, type MemberDraft, type ParsedMemberFile } from './member-file.parser.js';
 
 const FIXTURES = path.resolve(process.cwd(), 'test/fixtures/samples');
-const SHARED = path.resolve(process.cwd(), '../shared/samples');
-const SAMPLES = ['members-excel-da-windows1252.csv', 'members-excel-da-utf8-bom.csv', 'members-plain-utf8.csv'];
 
 const SAMPLE_MEMBERS: MemberDraft[] = [
   {
@@ -74,10 +72,6 @@ describe('parseMemberFile: the sample exports', () => {
   ])('reads the same five members from %s', async (name, encoding, delimiter) => {
     const file = await parseMemberFile(fs.readFileSync(path.join(FIXTURES, name)), name);
     expect(file).toEqual({ drafts: SAMPLE_MEMBERS, problems: [], format: 'csv', encoding, delimiter });
-  });
-
-  it('keeps byte-exact copies of the shared samples as fixtures', () => {
-    for (const name of SAMPLES) expect(fs.readFileSync(path.join(FIXTURES, name))).toEqual(fs.readFileSync(path.join(SHARED, name)));
   });
 
   it('exports the member fields in list order', () => {
