@@ -131,7 +131,10 @@ try {
     `SELECT coalesce(sum(size_bytes), 0)::bigint AS bytes, count(*)::int AS n FROM bundle WHERE edition_id = $1 AND state = 'ready'`,
     [edition.id],
   );
-  if (shown.state !== 'published' || n !== members) throw new Error(`edition ended ${shown.state} with ${n} of ${members} bundles`);
+  if (shown.state !== 'published' || n !== members) {
+    const reasons = [...new Set((await app.get(EditionsService).bundleStatus(CLI_ACTOR, edition.id)).map((b) => b.lastError).filter(Boolean))];
+    throw new Error(`edition ended ${shown.state} with ${n} of ${members} bundles ready: ${JSON.stringify(shown.progress)}; failures: ${reasons.join('; ') || 'none'}`);
+  }
   const bundleBytes = Number(bytes);
   const ageSeconds = ageCliSeconds(bundleBytes);
   clearInterval(sampler);
