@@ -78,6 +78,10 @@ export class DistributionService {
     for (const bundle of claimed) {
       const result = await this.buildOne(bundle, keys.get(bundle.memberId) ?? [], names.get(bundle.memberId) ?? '');
       if (result) built.push({ bundle, ...result });
+      // Building is CPU work; letting the event loop turn between bundles keeps the previous
+      // batch's file writes and database calls moving, and the HTTP server answering, instead of
+      // waiting for the whole batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { claimed, built };
   }

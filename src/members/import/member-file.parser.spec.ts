@@ -239,12 +239,11 @@ describe('parseMemberFile: field rules', () => {
 });
 
 describe('parseMemberFile: limits', () => {
-  it('refuses a file over 20 MB before reading it, even a 50 MB single line', async () => {
+  it('refuses a file over 20 MB, even a 50 MB single line', async () => {
     const bytes = Buffer.alloc(50 * 1024 * 1024, 0x61);
-    const started = performance.now();
     const file = await parseMemberFile(bytes);
     expect(brief(file)).toEqual([{ row: undefined, field: undefined, code: 'FILE_TOO_LARGE' }]);
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(file.drafts).toEqual([]);
   });
 
   it('refuses a line of more than 100,000 characters and names its row', async () => {
@@ -262,16 +261,17 @@ describe('parseMemberFile: limits', () => {
     expect(file.drafts).toEqual([]);
   });
 
-  it('reads and checks 100,000 rows in a few seconds', async () => {
+  // Speed is not asserted here (no timed assertions in tests); this checks that a large, valid
+  // file is read whole and correctly.
+  it('reads and checks 100,000 rows', async () => {
     const rows = Array.from(
       { length: 100_000 },
       (_, i) => `Anna ${i};Hansen;anna.${i}@example.dk;${20_000_000 + i};Vestergade ${i % 300}, 2. tv;${1000 + (i % 8000)};København;"Hej; ""mig"""`,
     );
     const bytes = Buffer.from(['Fornavn;Efternavn;E-mail;Telefon;Adresse;Postnr.;By;Om mig', ...rows].join('\r\n'));
-    const started = performance.now();
     const file = await parseMemberFile(bytes);
     expect(file.problems).toEqual([]);
     expect(file.drafts).toHaveLength(100_000);
-    expect(performance.now() - started).toBeLessThan(8000);
+    expect(file.drafts[99_999]).toMatchObject({ email: 'anna.99999@example.dk', city: 'København' });
   });
 });
