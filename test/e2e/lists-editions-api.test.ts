@@ -57,6 +57,19 @@ describe('list definitions', () => {
   }
 });
 
+describe('changing a list', () => {
+  it('applies the same rules as creating one and changes nothing on bad input', async () => {
+    const list = (await as(first).post(`/api/v1/networks/${networkId}/lists`, { slug: `u-${unique()}`, title: 'Før' }).expect(201)).body;
+    const patch = (body: object) => request(t.http).patch(`/api/v1/lists/${list.id}`).set('Authorization', `Bearer ${first.token}`).send(body);
+    const bad = await patch({ title: 'Efter', columns: ['name', 'cpr'] }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('columns');
+    expect((await patch({ slug: 'nyt-navn' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect((await as(first).get(`/api/v1/lists/${list.id}`).expect(200)).body).toMatchObject({ title: 'Før', slug: list.slug });
+    const changed = (await patch({ title: 'Efter', formats: ['pdf'] }).expect(200)).body;
+    expect(changed).toMatchObject({ title: 'Efter', formats: ['pdf'], columns: list.columns });
+  });
+});
+
 describe('preview and four-eyes approval', () => {
   it('previews the rows and the diff without storing anything', async () => {
     const member = await insertMember(t.app, networkId, { name: 'Vises I Forhåndsvisning' });

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { MEMBER_FIELDS, type MemberField } from '../../members/member-fields.js';
 import { LIST_FORMATS, RECIPIENTS_RULES, type ListFormat, type RecipientsRule } from '../contact-list.entity.js';
@@ -55,32 +55,8 @@ export class CreateListDto {
   requiresApproval?: boolean;
 }
 
-export class UpdateListDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) title?: string;
-  @ApiPropertyOptional({ enum: MEMBER_FIELDS, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(MEMBER_FIELDS, { each: true, message: `columns may only hold ${MEMBER_FIELDS.join(', ')}` })
-  columns?: MemberField[];
-  @ApiPropertyOptional({ enum: LIST_FORMATS, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(LIST_FORMATS, { each: true, message: 'formats may only hold xlsx and pdf' })
-  formats?: ListFormat[];
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(100) schedule?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) timeZone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(365) bundleLifetimeDays?: number;
-  @ApiPropertyOptional({ enum: RECIPIENTS_RULES })
-  @IsOptional()
-  @IsIn(RECIPIENTS_RULES, { message: `recipientsRule must be one of ${RECIPIENTS_RULES.join(', ')}` })
-  recipientsRule?: RecipientsRule;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() skipUnchanged?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() requiresApproval?: boolean;
-}
+/** Every field of a new list but the slug, all optional; the same rules apply. */
+export class UpdateListDto extends PartialType(OmitType(CreateListDto, ['slug'] as const)) {}
 
 export class ListDto {
   @ApiProperty() id!: string;
