@@ -225,13 +225,48 @@ describe('recall, revocation and expiry', () => {
     await grantConsent(t.app, networkId, member.id, ['name']);
     await withKey(member.id);
     const edition = await publishAndBuild((await createList(networkId, { bundleLifetimeDays: 1 })).id);
-    await t.dataSource.query(`ALTER TABLE bundle DISABLE TRIGGER USER`).catch(() => undefined);
     await t.dataSource.query(`UPDATE bundle SET expires_at = now() - interval '1 minute' WHERE edition_id = $1`, [edition.id]);
     expect(await svc().bundles.expireDue()).toBe(1);
     const [row] = await svc().editions.bundleStatus(CLI_ACTOR, edition.id);
     expect(row.state).toBe('expired');
     await expect(svc().bundles.encryptedFile(edition.id, member.id)).rejects.toMatchObject({ code: 'BUNDLE_NOT_READY' });
     expect(await readdir(join(t.dataDir, 'bundles', edition.id)).catch(() => [])).toEqual([]);
+  });
+});
+
+describe('a bundle that cannot be built', () => {
+  it('is marked failed with a reason that names no data, retried later, and then built', async () => {
+    const networkId = (await insertNetwork(t.app)).id;
+    await insertConsentText(t.app, networkId);
+    const member = await insertMember(t.app, networkId, { name: 'Fejl Prøve' });
+    await grantConsent(t.app, networkId, member.id, ['name']);
+    // A stored key that no longer parses (as a damaged row would): encryption must fail cleanly.
+    await t.dataSource.query(
+      `INSERT INTO member_recipient (id, member_id, kind, recipient, fingerprint, source, created_at) VALUES (gen_random_uuid(), $1, 'x25519', 'age1damaged', 'x', 'registered', now())`,
+      [member.id],
+    );
+    const edition = await publishAndBuild((await createList(networkId)).id);
+    expect(edition.state).toBe('building');
+    expect(edition.progress).toMatchObject({ failed: 1, ready: 0 });
+    const [status] = await svc().editions.bundleStatus(CLI_ACTOR, edition.id);
+    expect(status).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(status.lastError).toBe('DomainError VALIDATION_FAILED');
+    const [event] = await t.dataSource.query(`SELECT detail FROM audit_event WHERE action = 'bundle.failed' AND subject_id = $1`, [status.bundleId]);
+    expect(event.detail).toMatchObject({ attempts: 1, reason: 'DomainError VALIDATION_FAILED', final: false });
+    expect(JSON.stringify(event.detail)).not.toContain('Fejl');
+
+    // Not retried before its back-off has passed; retried after, once the key is repaired.
+    await svc().distribution.drain();
+    expect((await svc().editions.bundleStatus(CLI_ACTOR, edition.id))[0].attempts).toBe(1);
+    await t.dataSource.query(`UPDATE member_recipient SET revoked_at = now() WHERE member_id = $1`, [member.id]);
+    const key = await withKey(member.id);
+    await t.dataSource.query(`UPDATE bundle SET claimed_until = now() - interval '1 second' WHERE id = $1`, [status.bundleId]);
+    await svc().distribution.drain();
+    const after = await svc().editions.show(CLI_ACTOR, edition.id);
+    expect(after.state).toBe('published');
+    expect(after.progress).toMatchObject({ ready: 1, failed: 0 });
+    const { files } = await openBundle(edition.id, member.id, key);
+    expect(await pdfText(files.get('contact-list.pdf')!)).toContain('Fejl Prøve');
   });
 });
 
