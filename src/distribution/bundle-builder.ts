@@ -66,13 +66,7 @@ export class BundleBuilder {
     };
     files.push({ name: MANIFEST_NAME, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) });
     const zip = buildBundleZip(files, createdAt);
-    const ciphertext = this.encryptor.encryptChunks(zip, recipients);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for (const chunk of ciphertext) {
-      hash.update(chunk);
-      bytes += chunk.length;
-    }
-    return { ciphertext, bytes, sha256: hash.digest('hex'), recipients, files: info };
+    const ciphertext = await this.encryptor.encrypt(zip, recipients);
+    return { ciphertext: [ciphertext], bytes: ciphertext.length, sha256: createHash('sha256').update(ciphertext).digest('hex'), recipients, files: info };
   }
 }

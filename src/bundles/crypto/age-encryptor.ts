@@ -1,27 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
-import { parseRecipient } from './age-recipient.js';
-import { encodeHeader, wrapFileKey } from './age-header.js';
-import { encryptPayload } from './age-stream.js';
+import { encodeHeader } from './age-header.js';
+import { decodeRecipient } from './age-recipient.js';
+import { wrapFileKey } from './age-stanza.js';
+import { encryptedPayloadSize, encryptPayloadInto, plaintextLength, type Plaintext } from './age-stream.js';
+
+const FILE_KEY_SIZE = 16;
+const DEFAULT_SCRYPT_WORK_FACTOR = 18;
 
 /**
- * age encryption for bundles. Encryption writes the age v1 format itself with Node's native
- * X25519 and ChaCha20-Poly1305 (fast; proven by the CCTV vectors and the age CLI in the tests);
- * decryption and identities use the `age-encryption` reference library.
+ * age encryption for bundles. Encryption writes the age v1 format with Node's native X25519 and
+ * ChaCha20-Poly1305 (the hot path; see age-stream.ts); decryption and identities use the
+ * age-encryption reference library, which the portal uses too.
  */
 @Injectable()
 export class AgeEncryptor {
-  /** Encrypts to every recipient; returns the age file as chunks (header first). */
-  encryptChunks(plaintext: Uint8Array | readonly Uint8Array[], recipients: readonly string[]): Buffer[] {
+  /** One age file readable by each recipient (age1… or ssh-ed25519 …); header and payload in one buffer. */
+  async encrypt(plaintext: Plaintext, recipients: readonly string[]): Promise<Buffer> {
     if (recipients.length === 0) throw new Error('no recipients to encrypt to');
-    const fileKey = randomBytes(16);
-    const stanzas = recipients.map((r) => wrapFileKey(parseRecipient(r), fileKey));
-    return [encodeHeader(stanzas, fileKey), ...encryptPayload(fileKey, plaintext)];
-  }
-
-  async encrypt(plaintext: Uint8Array | readonly Uint8Array[], recipients: readonly string[]): Promise<Buffer> {
-    return Buffer.concat(this.encryptChunks(plaintext, recipients));
+    const keys = recipients.map(decodeRecipient);
+    const fileKey = randomBytes(FILE_KEY_SIZE);
+    const header = encodeHeader(
+      keys.map((key) => wrapFileKey(key, fileKey)),
+      fileKey,
+    );
+    const out = Buffer.allocUnsafe(header.length + encryptedPayloadSize(plaintextLength(plaintext)));
+    header.copy(out, 0);
+    encryptPayloadInto(fileKey, plaintext, out, header.length);
+    return out;
   }
 
   async decryptWithIdentity(ciphertext: Uint8Array, identity: string): Promise<Buffer> {
@@ -35,8 +42,8 @@ export class AgeEncryptor {
     return { identity, recipient: await identityToRecipient(identity) };
   }
 
-  /** Protects a member's identity with their passphrase (age scrypt), for keeping it server-side. */
-  async wrapIdentityWithPassphrase(identity: string, passphrase: string, workFactor = 18): Promise<Buffer> {
+  /** Protects a member's identity with their passphrase (age scrypt recipient), for keeping it server-side. */
+  async wrapIdentityWithPassphrase(identity: string, passphrase: string, workFactor = DEFAULT_SCRYPT_WORK_FACTOR): Promise<Buffer> {
     const encrypter = new Encrypter();
     encrypter.setPassphrase(passphrase);
     encrypter.setScryptWorkFactor(workFactor);
@@ -46,6 +53,6 @@ export class AgeEncryptor {
   async unwrapIdentity(ciphertext: Uint8Array, passphrase: string): Promise<string> {
     const decrypter = new Decrypter();
     decrypter.addPassphrase(passphrase);
-    return Buffer.from(await decrypter.decrypt(ciphertext)).toString('utf8');
+    return decrypter.decrypt(ciphertext, 'text');
   }
 }
