@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { EditionEntity, type EditionState } from './edition.entity.js';
 
+/** Every column but the snapshot, which can be megabytes and most reads do not need. */
+const SUMMARY = ['e.id', 'e.listId', 'e.networkId', 'e.slot', 'e.state', 'e.contentHash', 'e.diff', 'e.rowCount', 'e.recipientCount', 'e.requestedByType', 'e.requestedById', 'e.approvedById', 'e.approvedAt', 'e.createdAt', 'e.publishedAt'];
+
 @Injectable()
 export class EditionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -13,6 +16,16 @@ export class EditionsRepository {
 
   findById(id: string, tx?: EntityManager) {
     return this.manager(tx).findOneBy(EditionEntity, { id });
+  }
+
+  /** The edition without its snapshot. */
+  findSummary(id: string) {
+    return this.manager().createQueryBuilder(EditionEntity, 'e').select(SUMMARY).where('e.id = :id', { id }).getOne();
+  }
+
+  /** The whole edition, locked for the caller's transaction, if it still waits for approval. */
+  lockAwaitingApproval(tx: EntityManager, id: string) {
+    return tx.createQueryBuilder(EditionEntity, 'e').setLock('pessimistic_write').where('e.id = :id AND e.state = :state', { id, state: 'awaiting_approval' }).getOne();
   }
 
   findBySlot(listId: string, slot: Date) {
@@ -32,7 +45,7 @@ export class EditionsRepository {
   ofList(listId: string, limit: number) {
     return this.manager()
       .createQueryBuilder(EditionEntity, 'e')
-      .select(['e.id', 'e.listId', 'e.networkId', 'e.slot', 'e.state', 'e.contentHash', 'e.diff', 'e.rowCount', 'e.recipientCount', 'e.requestedByType', 'e.requestedById', 'e.approvedById', 'e.approvedAt', 'e.createdAt', 'e.publishedAt'])
+      .select(SUMMARY)
       .where('e.list_id = :listId', { listId })
       .orderBy('e.created_at', 'DESC')
       .limit(limit)
@@ -64,6 +77,7 @@ export class EditionsRepository {
   async liveListing(networkId: string, memberId: string): Promise<EditionEntity[]> {
     return this.manager()
       .createQueryBuilder(EditionEntity, 'e')
+      .select(SUMMARY)
       .where('e.network_id = :networkId', { networkId })
       .andWhere("e.state IN ('building', 'published')")
       .andWhere(`e.snapshot -> 'rows' @> :row::jsonb`, { row: JSON.stringify([{ memberId }]) })

@@ -191,8 +191,8 @@ export class EditionsService {
     const edition = await this.reachable(actor, editionId);
     const list = await this.lists.reachable(actor, edition.listId);
     return this.dataSource.transaction(async (tx) => {
-      const locked = await tx.createQueryBuilder(EditionEntity, 'e').setLock('pessimistic_write').where('e.id = :id', { id: editionId }).getOne();
-      if (!locked || locked.state !== 'awaiting_approval') throw editionNotAwaitingApproval();
+      const locked = await this.repository.lockAwaitingApproval(tx, editionId);
+      if (!locked) throw editionNotAwaitingApproval();
       if (locked.requestedById === actor.id) throw fourEyes();
       const now = this.clock.now();
       await this.repository.setState(tx, editionId, 'building', { approvedById: actor.id, approvedAt: now });
@@ -215,7 +215,8 @@ export class EditionsService {
 
   async rows(actor: Actor, editionId: string): Promise<EditionPreviewDto> {
     this.assertCanWrite(actor);
-    const edition = await this.reachable(actor, editionId);
+    await this.reachable(actor, editionId);
+    const edition = (await this.repository.findById(editionId))!;
     return { columns: edition.snapshot.columns, rows: edition.snapshot.rows, diff: edition.diff, recipientCount: edition.recipientCount, contentHash: edition.contentHash };
   }
 
@@ -329,8 +330,9 @@ export class EditionsService {
     return (await this.repository.findBySlot(listId, slot)) !== null;
   }
 
+  /** The edition's summary (no snapshot), if the actor may see its list. */
   private async reachable(actor: Actor, editionId: string): Promise<EditionEntity> {
-    const edition = await this.repository.findById(editionId);
+    const edition = await this.repository.findSummary(editionId);
     if (!edition) throw editionNotFound();
     await this.lists.reachable(actor, edition.listId).catch(() => {
       throw editionNotFound();
