@@ -3,13 +3,11 @@
  * object store later, behind the same four operations. Only ciphertext is ever stored.
  */
 export abstract class BundleStorage {
-  /** Stores the object atomically: readers see the whole object or nothing. Overwrites. */
-  /** Stores the bytes (given as chunks, in order) so that the key shows either nothing or all of them. */
+  /** Stores the bytes (chunks, in order) atomically: the key shows all of them or nothing. Overwrites. */
   abstract put(key: string, data: readonly Uint8Array[]): Promise<void>;
   abstract get(key: string): Promise<Buffer>;
   /** Deleting a missing object is not an error. */
   abstract delete(key: string): Promise<void>;
-  abstract exists(key: string): Promise<boolean>;
   /** Removes partial writes left by a writer that died; returns how many. */
   abstract removeStaleTemporaries(): Promise<number>;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { assertStorageKey, BundleStorage } from './bundle-storage.js';
 
@@ -61,19 +61,6 @@ export class LocalBundleStorage extends BundleStorage {
       removed++;
     }
     return removed;
-  }
-
-  /** Every temporary file present now (for tests and diagnostics). */
-  async temporaries(): Promise<string[]> {
-    const entries = await readdir(this.root, { recursive: true }).catch(() => [] as string[]);
-    return entries.filter((e) => /\.tmp-\d+-[0-9a-f]+$/.test(e));
-  }
-
-  async exists(key: string): Promise<boolean> {
-    return stat(this.path(key)).then(
-      (s) => s.isFile(),
-      () => false,
-    );
   }
 }
 

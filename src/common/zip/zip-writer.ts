@@ -49,26 +49,22 @@ function dosDateTime(at: Date): { time: number; date: number } {
 const UTF8_NAMES = 1 << 11;
 const HAS_DESCRIPTOR = 1 << 3;
 
-/** The local file header of an entry (what precedes its data). */
-export function localHeader(entry: ZipEntry, modifiedAt: Date): Buffer {
-  const name = Buffer.from(entry.name, 'utf8');
-  const { time, date } = dosDateTime(modifiedAt);
-  const compressed = byteLength(entry.chunks);
-  const header = Buffer.alloc(30 + name.length);
-  header.writeUInt32LE(0x04034b50, 0);
-  header.writeUInt16LE(20, 4);
-  header.writeUInt16LE(UTF8_NAMES | (entry.descriptor ? HAS_DESCRIPTOR : 0), 6);
-  header.writeUInt16LE(entry.method === 'deflate' ? 8 : 0, 8);
-  header.writeUInt16LE(time, 10);
-  header.writeUInt16LE(date, 12);
-  if (!entry.descriptor) {
-    header.writeUInt32LE(entry.crc32 >>> 0, 14);
-    header.writeUInt32LE(compressed, 18);
-    header.writeUInt32LE(entry.size, 22);
+/**
+ * The fields local headers and central records share, from "version needed" to the name length
+ * (26 bytes at `at`). Sizes and CRC stay zero when they follow the data in a descriptor.
+ */
+function writeEntryFields(target: Buffer, at: number, entry: ZipEntry, stamp: { time: number; date: number }, nameLength: number, withSizes: boolean): void {
+  target.writeUInt16LE(20, at);
+  target.writeUInt16LE(UTF8_NAMES | (entry.descriptor ? HAS_DESCRIPTOR : 0), at + 2);
+  target.writeUInt16LE(entry.method === 'deflate' ? 8 : 0, at + 4);
+  target.writeUInt16LE(stamp.time, at + 6);
+  target.writeUInt16LE(stamp.date, at + 8);
+  if (withSizes) {
+    target.writeUInt32LE(entry.crc32 >>> 0, at + 10);
+    target.writeUInt32LE(byteLength(entry.chunks), at + 14);
+    target.writeUInt32LE(entry.size, at + 18);
   }
-  header.writeUInt16LE(name.length, 26);
-  name.copy(header, 30);
-  return header;
+  target.writeUInt16LE(nameLength, at + 22);
 }
 
 /**
@@ -80,9 +76,13 @@ export function writeZip(entries: readonly ZipEntry[], modifiedAt: Date): Uint8A
   const out: Uint8Array[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  const { time, date } = dosDateTime(modifiedAt);
+  const stamp = dosDateTime(modifiedAt);
   for (const entry of entries) {
-    const header = localHeader(entry, modifiedAt);
+    const name = Buffer.from(entry.name, 'utf8');
+    const header = Buffer.alloc(30 + name.length);
+    header.writeUInt32LE(0x04034b50, 0);
+    writeEntryFields(header, 4, entry, stamp, name.length, !entry.descriptor);
+    name.copy(header, 30);
     const compressed = byteLength(entry.chunks);
     out.push(header, ...entry.chunks);
     let written = header.length + compressed;
@@ -95,19 +95,10 @@ export function writeZip(entries: readonly ZipEntry[], modifiedAt: Date): Uint8A
       out.push(descriptor);
       written += descriptor.length;
     }
-    const name = Buffer.from(entry.name, 'utf8');
     const record = Buffer.alloc(46 + name.length);
     record.writeUInt32LE(0x02014b50, 0);
     record.writeUInt16LE(20, 4);
-    record.writeUInt16LE(20, 6);
-    record.writeUInt16LE(UTF8_NAMES | (entry.descriptor ? HAS_DESCRIPTOR : 0), 8);
-    record.writeUInt16LE(entry.method === 'deflate' ? 8 : 0, 10);
-    record.writeUInt16LE(time, 12);
-    record.writeUInt16LE(date, 14);
-    record.writeUInt32LE(entry.crc32 >>> 0, 16);
-    record.writeUInt32LE(compressed, 20);
-    record.writeUInt32LE(entry.size, 24);
-    record.writeUInt16LE(name.length, 28);
+    writeEntryFields(record, 6, entry, stamp, name.length, true);
     record.writeUInt32LE(offset, 42);
     name.copy(record, 46);
     central.push(record);
