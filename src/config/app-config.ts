@@ -33,6 +33,10 @@ export const configSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   BUNDLE_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  MEMBER_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  STAFF_TOTP_REQUIRED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  ACCESS_REQUESTS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 export const SECRET_KEYS = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL']);
@@ -59,6 +63,13 @@ export class AppConfig {
   readonly loginWindowMinutes: number;
   /** How long a worker's claim on a bundle lasts; a crashed worker's claims lapse after this. */
   readonly bundleLeaseSeconds: number;
+  readonly memberSessionIdleMinutes: number;
+  /** Staff must set up and use a TOTP second factor before they can do anything. */
+  readonly staffTotpRequired: boolean;
+  /** Tries per e-mail before the outbox marks it failed (visible to coordinators). */
+  readonly mailMaxAttempts: number;
+  /** Access requests accepted per client address and hour; more get a "try later" page. */
+  readonly accessRequestsPerHour: number;
   /** Filled in by `resolveSessionSecret` before the app starts. */
   sessionSecret: string | undefined;
 
@@ -76,6 +87,10 @@ export class AppConfig {
     this.loginMaxFailures = parsed.LOGIN_MAX_FAILURES;
     this.loginWindowMinutes = parsed.LOGIN_WINDOW_MINUTES;
     this.bundleLeaseSeconds = parsed.BUNDLE_LEASE_SECONDS;
+    this.memberSessionIdleMinutes = parsed.MEMBER_SESSION_IDLE_MINUTES;
+    this.staffTotpRequired = parsed.STAFF_TOTP_REQUIRED;
+    this.mailMaxAttempts = parsed.MAIL_MAX_ATTEMPTS;
+    this.accessRequestsPerHour = parsed.ACCESS_REQUESTS_PER_HOUR;
     this.sessionSecret = parsed.SESSION_SECRET;
   }
 
