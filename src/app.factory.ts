@@ -3,15 +3,42 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import helmet from 'helmet';
 import { AppModule, type AppContext } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { PinoNestLogger } from './common/logger.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { createValidationPipe } from './common/validation.js';
 import { LOGGER } from './common/logger.module.js';
+import { AppConfig } from './config/app-config.js';
+import { csrfProtection } from './portal/csrf.js';
+import { pageContext, sendPage } from './portal/portal-context.js';
+import { messagePage } from './portal/views/public-pages.js';
 
 export const JSON_BODY_LIMIT = '100kb';
 export const IMPORT_BODY_LIMIT = '20mb';
+export const FORM_BODY_LIMIT = '20kb';
+
+/**
+ * Pages load nothing but their own stylesheet; no scripts at all. The OpenAPI explorer at
+ * /api/docs needs its own scripts and gets helmet's default policy instead.
+ */
+const strictHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  },
+  crossOriginEmbedderPolicy: true,
+  referrerPolicy: { policy: 'no-referrer' },
+});
+const docsHeaders = helmet({ referrerPolicy: { policy: 'no-referrer' } });
 
 /** Builds the HTTP application; main.ts and the end-to-end tests use exactly this. */
 export async function createApp(context: AppContext): Promise<INestApplication> {
@@ -22,15 +49,21 @@ export async function createApp(context: AppContext): Promise<INestApplication> 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestIdMiddleware);
-  app.use((_req: express.Request, res: express.Response, next: express.NextFunction) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
-    next();
+    (req.path.startsWith('/api/docs') ? docsHeaders : strictHeaders)(req, res, next);
   });
   app.use('/api/v1/networks/:networkId/members/import', express.raw({ type: () => true, limit: IMPORT_BODY_LIMIT }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  const config = app.get(AppConfig);
+  app.use('/portal', express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 50 }));
+  app.use(
+    '/portal',
+    csrfProtection(config.sessionSecret ?? '', config.secureCookies, (req, res) => {
+      const ctx = pageContext(req, res, config.orgName);
+      sendPage(res, messagePage(ctx, ctx.t.csrfTitle, ctx.t.csrf), 403);
+    }),
+  );
   app.useGlobalFilters(new HttpExceptionFilter(app.get(LOGGER)));
   app.useGlobalPipes(createValidationPipe());
 

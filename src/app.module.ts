@@ -12,11 +12,16 @@ import { DatabaseTarget } from './database/database-target.js';
 import { HealthController } from './health/health.controller.js';
 import { MembersModule } from './members/members.module.js';
 import { NetworksModule } from './networks/networks.module.js';
+import { NoticesModule } from './notices/notices.module.js';
 import { DistributionModule } from './distribution/distribution.module.js';
 import { EditionsModule } from './editions/editions.module.js';
 import { ListsModule } from './lists/lists.module.js';
 import { RecipientsModule } from './recipients/recipients.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
+import { AccessRequestsModule } from './access-requests/access-requests.module.js';
+import { DataRequestsModule } from './data-requests/data-requests.module.js';
+import { MemberAccountsModule } from './member-accounts/member-accounts.module.js';
+import { PortalModule } from './portal/portal.module.js';
 
 export interface AppContext {
   config: AppConfig;
@@ -36,6 +41,7 @@ export class AppModule {
         CommonModule.forRoot(logger),
         DatabaseModule.forRoot(database),
         AuditModule,
+        NoticesModule,
         NetworksModule,
         MembersModule,
         ConsentModule,
@@ -45,6 +51,10 @@ export class AppModule {
         RecipientsModule,
         EditionsModule,
         DistributionModule,
+        MemberAccountsModule,
+        AccessRequestsModule,
+        DataRequestsModule,
+        PortalModule,
         ...(jobs ? [SchedulerModule] : []),
       ],
       controllers: [HealthController],

@@ -11,6 +11,6 @@ import { ApiTokenEntity, StaffAccountEntity, StaffNetworkEntity } from './staff-
   imports: [TypeOrmModule.forFeature([StaffAccountEntity, StaffNetworkEntity, ApiTokenEntity]), AuditModule],
   controllers: [AccountsController],
   providers: [AccountsRepository, AccountsService, PasswordHasher],
-  exports: [AccountsService],
+  exports: [AccountsService, PasswordHasher],
 })
 export class AccountsModule {}

@@ -7,12 +7,13 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthRepository } from './auth.repository.js';
 import { AuthService } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 import { StaffSessionEntity } from './staff-session.entity.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([StaffSessionEntity]), AccountsModule, AuditModule],
   controllers: [AuthController],
-  providers: [AuthRepository, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthRepository, AuthService, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, LoginThrottle],
 })
 export class AuthModule {}

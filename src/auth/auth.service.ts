@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -10,14 +9,10 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { newId, newSecretToken, sha256Hex } from '../common/ids.js';
 import { AuthRepository } from './auth.repository.js';
+import { LoginThrottle } from './login-throttle.js';
 import { StaffSessionEntity } from './staff-session.entity.js';
 
 const wrongCredentials = () => new DomainError('unauthenticated', 'LOGIN_FAILED', 'The e-mail or password is wrong');
-const tooManyAttempts = () =>
-  new DomainError('too_many', 'LOGIN_THROTTLED', 'Too many failed attempts. Wait a while and try again');
-
-const ADDRESS_FACTOR = 4;
-
 /** Sessions are touched at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -30,30 +25,18 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  /** Keys are keyed hashes, so the attempts table never holds an e-mail or an address in clear. */
-  private throttleKey(kind: 'account' | 'address', value: string): string {
-    return createHmac('sha256', this.config.sessionSecret ?? '').update(`${kind}:${value.trim().toLowerCase()}`).digest('hex');
-  }
-
   async login(email: string, password: string, clientAddress: string): Promise<{ token: string; actor: StaffActor }> {
-    const accountKey = this.throttleKey('account', email);
-    const addressKey = this.throttleKey('address', clientAddress);
-    const keys = [accountKey, addressKey];
-    const since = new Date(this.clock.now().getTime() - this.config.loginWindowMinutes * 60_000);
-    // One address may serve several people (an office), so it gets more room than one account,
-    // and a success does not reset it (one valid account must not unlock guessing at others).
-    const max = this.config.loginMaxFailures;
-    if ((await this.repository.recentFailures(accountKey, since, true)) >= max) throw tooManyAttempts();
-    if ((await this.repository.recentFailures(addressKey, since, false)) >= max * ADDRESS_FACTOR) throw tooManyAttempts();
+    await this.throttle.assertAllowed('staff', email, clientAddress);
     const account = await this.accounts.checkPassword(email, password);
     const now = this.clock.now();
     if (!account) {
-      await this.repository.recordAttempt(keys, false, now);
+      await this.throttle.record('staff', email, clientAddress, false);
       throw wrongCredentials();
     }
-    await this.repository.recordAttempt(keys, true, now);
+    await this.throttle.record('staff', email, clientAddress, true);
     const token = newSecretToken('lbs');
     await this.dataSource.transaction(async (tx) => {
       const session = Object.assign(new StaffSessionEntity(), { id: newId(), staffId: account.id, tokenHash: sha256Hex(token), createdAt: now, lastSeenAt: now, endedAt: null });

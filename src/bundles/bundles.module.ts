@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { AppConfig } from '../config/app-config.js';
+import { NoticesModule } from '../notices/notices.module.js';
 import { BundleEntity } from './bundle.entity.js';
 import { BundlesRepository } from './bundles.repository.js';
 import { BundlesService } from './bundles.service.js';
@@ -10,7 +11,7 @@ import { BundleStorage } from './storage/bundle-storage.js';
 import { LocalBundleStorage } from './storage/local-bundle-storage.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([BundleEntity]), AuditModule],
+  imports: [TypeOrmModule.forFeature([BundleEntity]), AuditModule, NoticesModule],
   providers: [
     BundlesRepository,
     BundlesService,

@@ -167,4 +167,66 @@ export class BundlesRepository {
     const patch = state === 'revoked' ? { state, revokedAt: at, claimedBy: null, claimedUntil: null } : { state, expiredAt: at, claimedBy: null, claimedUntil: null };
     await tx.createQueryBuilder().update(BundleEntity).set(patch).where('id IN (:...ids)', { ids }).execute();
   }
+
+  /** A member's bundles with what the portal shows about each (network, list, edition date). */
+  async ofMember(memberId: string): Promise<MemberBundleRow[]> {
+    const rows: MemberBundleRow[] = await this.dataSource.query(
+      `SELECT b.id AS "bundleId", b.edition_id AS "editionId", b.state, b.files, b.expires_at AS "expiresAt",
+              b.downloaded_at AS "downloadedAt", coalesce(e.approved_at, e.created_at) AS "editionAt",
+              n.name AS "networkName", l.title AS "listTitle"
+         FROM bundle b
+         JOIN edition e ON e.id = b.edition_id
+         JOIN contact_list l ON l.id = e.list_id
+         JOIN network n ON n.id = e.network_id
+        WHERE b.member_id = $1 AND b.state <> 'revoked'
+        ORDER BY coalesce(e.approved_at, e.created_at) DESC, b.id`,
+      [memberId],
+    );
+    return rows;
+  }
+
+  /** The bundle only if it is addressed to this member: another member's id is "not found". */
+  findOfMember(bundleId: string, memberId: string) {
+    return this.manager().findOneBy(BundleEntity, { id: bundleId, memberId });
+  }
+
+  async markDownloaded(tx: EntityManager, id: string, at: Date): Promise<void> {
+    await tx.query(`UPDATE bundle SET downloaded_at = coalesce(downloaded_at, $2) WHERE id = $1`, [id, at]);
+  }
+
+  /**
+   * Puts a member's live bundles back to pending so the worker encrypts them again to the member's
+   * current keys (after a forgotten password made a new identity). Claims in progress are dropped:
+   * a worker still building to the old key loses its claim and cannot mark the bundle ready.
+   */
+  async reissueOf(tx: EntityManager, memberId: string, now: Date): Promise<string[]> {
+    const [rows]: [{ id: string }[], number] = await tx.query(
+      `UPDATE bundle SET state = 'pending', attempts = 0, claimed_by = NULL, claimed_until = NULL, last_error = NULL
+        WHERE member_id = $1 AND state IN ('ready', 'building', 'failed') AND expires_at > $2
+        RETURNING id`,
+      [memberId, now],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** E-mail address and language for the notice of each member's bundle. */
+  async noticeAddresses(tx: EntityManager, memberIds: string[]): Promise<Map<string, { email: string; locale: 'da' | 'en' }>> {
+    const rows: { id: string; email: string; locale: 'da' | 'en' }[] = await tx.query(
+      `SELECT m.id, m.email, coalesce(a.locale, 'da') AS locale FROM member m LEFT JOIN member_account a ON a.member_id = m.id WHERE m.id = ANY($1::uuid[])`,
+      [memberIds],
+    );
+    return new Map(rows.map((r) => [r.id, { email: r.email, locale: r.locale }]));
+  }
+}
+
+export interface MemberBundleRow {
+  bundleId: string;
+  editionId: string;
+  state: BundleState;
+  files: { name: string; sha256: string; bytes: number }[] | null;
+  expiresAt: Date;
+  downloadedAt: Date | null;
+  editionAt: Date;
+  networkName: string;
+  listTitle: string;
 }

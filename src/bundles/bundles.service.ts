@@ -10,7 +10,9 @@ import { LOGGER } from '../common/logger.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { BundleEntity, type BundleFileInfo } from './bundle.entity.js';
-import { BundlesRepository, type BundleProgress } from './bundles.repository.js';
+import { NoticesService } from '../notices/notices.service.js';
+import { BundlesRepository, type BundleProgress, type MemberBundleRow } from './bundles.repository.js';
+import { AgeEncryptor } from './crypto/age-encryptor.js';
 import { BundleStorage } from './storage/bundle-storage.js';
 
 export const MAX_BUILD_ATTEMPTS = 5;
@@ -40,6 +42,8 @@ export class BundlesService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly notices: NoticesService,
+    private readonly age: AgeEncryptor,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -109,11 +113,17 @@ export class BundlesService {
           files: built.files,
         })),
       );
+      const ready = ok.filter(({ bundle }) => marked.has(bundle.id));
+      // The notice is written with the bundle it announces: both commit, or neither.
+      const addresses = await this.repository.noticeAddresses(tx, ready.map(({ bundle }) => bundle.memberId));
+      for (const { bundle } of ready) {
+        const address = addresses.get(bundle.memberId);
+        if (address) await this.notices.enqueue(tx, { kind: 'bundle_notice', to: address.email, locale: address.locale, memberId: bundle.memberId, bundleId: bundle.id });
+      }
       await this.audit.recordMany(
         tx,
         { type: 'system' },
-        ok
-          .filter(({ bundle }) => marked.has(bundle.id))
+        ready
           .map(({ bundle, built, networkId }) => ({
             action: 'bundle.built',
             subjectType: 'bundle',
@@ -169,6 +179,46 @@ export class BundlesService {
     if (!bundle) throw notFound('BUNDLE_NOT_FOUND', 'The bundle');
     if (bundle.state !== 'ready' || !bundle.storageKey) throw bundleNotReady();
     return { bundle, data: await this.storage.get(bundle.storageKey) };
+  }
+
+  /** The member's own bundles, newest edition first (revoked ones are not shown). */
+  ofMember(memberId: string): Promise<MemberBundleRow[]> {
+    return this.repository.ofMember(memberId);
+  }
+
+  /**
+   * A member's download: the bundle must be addressed to them (anything else is "not found") and
+   * ready. Each download is an audit event; the first sets downloaded_at.
+   */
+  async download(memberId: string, bundleId: string, what: 'zip' | 'age' | 'xlsx' | 'pdf', identity?: string): Promise<{ data: Buffer; bundle: BundleEntity }> {
+    const bundle = await this.repository.findOfMember(bundleId, memberId);
+    if (!bundle || bundle.state === 'revoked') throw notFound('BUNDLE_NOT_FOUND', 'The bundle');
+    if (bundle.state !== 'ready' || !bundle.storageKey) throw bundleNotReady();
+    const encrypted = await this.storage.get(bundle.storageKey);
+    let data = encrypted;
+    if (what !== 'age') {
+      if (!identity) throw bundleNotReady();
+      data = await this.age.decryptWithIdentity(encrypted, identity);
+    }
+    await this.dataSource.transaction(async (tx) => {
+      await this.repository.markDownloaded(tx, bundle.id, this.clock.now());
+      await this.audit.record(tx, { type: 'member', id: memberId }, {
+        action: 'bundle.downloaded',
+        subjectType: 'bundle',
+        subjectId: bundle.id,
+        detail: { editionId: bundle.editionId, memberId, file: what },
+      });
+    });
+    return { data, bundle };
+  }
+
+  /** Re-issues the member's live bundles to their current keys (in the caller's transaction). */
+  async reissueForMember(tx: EntityManager, actor: Actor, memberId: string): Promise<number> {
+    const ids = await this.repository.reissueOf(tx, memberId, this.clock.now());
+    if (ids.length) {
+      await this.audit.recordMany(tx, actor, ids.map((id) => ({ action: 'bundle.reissued', subjectType: 'bundle', subjectId: id, detail: { memberId } })));
+    }
+    return ids.length;
   }
 
   /** Revokes the bundles of an edition nobody downloaded yet and deletes their files. */

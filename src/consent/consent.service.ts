@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorId, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { forbidden } from '../common/domain-error.js';
+import { forbidden, ValidationFailedError } from '../common/domain-error.js';
+import { MEMBER_FIELDS } from '../members/member-fields.js';
 import { newId } from '../common/ids.js';
 import { AuditService } from '../audit/audit.service.js';
 import { MembersService } from '../members/members.service.js';
@@ -106,6 +107,40 @@ export class ConsentService {
     return { memberId, networkId, fields: effective.fields, since: effective.since?.toISOString() ?? null };
   }
 
+  /**
+   * What the member sees on "Mit samtykke": per network they belong to, the newest consent text and
+   * the fields they currently share.
+   */
+  async ownConsent(memberId: string, networkIds: string[]): Promise<{ networkId: string; text: ConsentTextDto | null; fields: string[]; since: string | null }[]> {
+    return Promise.all(
+      networkIds.map(async (networkId) => {
+        const texts = await this.repository.texts(networkId);
+        const latest = texts.reduce<ConsentTextEntity | null>((a, t) => (!a || t.version > a.version ? t : a), null);
+        const effective = effectiveConsent(await this.repository.history(networkId, memberId));
+        return { networkId, text: latest ? textDto(latest) : null, fields: effective.fields, since: effective.since?.toISOString() ?? null };
+      }),
+    );
+  }
+
+  /**
+   * The member sets their own consent in the portal: the fields ticked, under the newest consent
+   * text. Nothing ticked is a withdrawal. Channel portal, recorded by the member.
+   */
+  async recordByMember(memberId: string, networkId: string, fields: string[]): Promise<ConsentRecordDto> {
+    const actor: Actor = { type: 'member', id: memberId };
+    if (fields.length === 0) return this.append(actor, networkId, memberId, { kind: 'withdrawal', fields: [], channel: 'portal' });
+    const texts = await this.repository.texts(networkId);
+    const version = texts.reduce((v, t) => Math.max(v, t.version), 0);
+    if (version === 0) throw consentTextVersionUnknown();
+    return this.append(actor, networkId, memberId, { kind: 'grant', fields, version, channel: 'portal' });
+  }
+
+  /** Every consent record of the member in every network, for their data export. */
+  async ownHistory(memberId: string, networkIds: string[]): Promise<(ConsentRecordDto & { networkId: string })[]> {
+    const all = await Promise.all(networkIds.map(async (networkId) => (await this.history({ type: 'system' }, networkId, memberId)).map((r) => ({ ...r, networkId }))));
+    return all.flat();
+  }
+
   /** Every consent record of a network by member, read inside the caller's snapshot transaction. */
   async recordsOfNetwork(networkId: string, tx: EntityManager): Promise<Map<string, ConsentRecordLike[]>> {
     const byMember = new Map<string, ConsentRecordLike[]>();
@@ -130,7 +165,17 @@ export class ConsentService {
     input: { kind: 'grant' | 'withdrawal'; fields: string[]; version?: number; channel: ConsentChannel; note?: string },
   ): Promise<ConsentRecordDto> {
     this.assertCanWrite(actor);
-    await this.networks.reachable(actor, networkId);
+    // A member may only ever write their own consent, in a network they belong to (checked below).
+    if (actor.type === 'member') {
+      if (actor.id !== memberId) throw forbidden();
+    } else {
+      await this.networks.reachable(actor, networkId);
+    }
+    const fields = [...new Set(input.fields)];
+    if (fields.some((f) => !(MEMBER_FIELDS as readonly string[]).includes(f))) {
+      throw new ValidationFailedError([{ field: 'fields', code: 'INVALID_FIELD', message: `fields may only hold ${MEMBER_FIELDS.join(', ')}` }]);
+    }
+    input = { ...input, fields };
     return this.dataSource.transaction(async (tx) => {
       await this.members.assertMembership(networkId, memberId, tx);
       let text: ConsentTextEntity | null = null;

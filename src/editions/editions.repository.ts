@@ -84,4 +84,16 @@ export class EditionsRepository {
       .orderBy('e.created_at', 'DESC')
       .getMany();
   }
+
+  /** Every edition that listed the member (not those still awaiting approval), newest first. */
+  async listingMember(memberId: string): Promise<{ editionId: string; networkId: string; networkName: string; listTitle: string; at: Date; recipientCount: number; state: string }[]> {
+    return this.dataSource.query(
+      `SELECT e.id AS "editionId", e.network_id AS "networkId", n.name AS "networkName", l.title AS "listTitle",
+              coalesce(e.published_at, e.approved_at, e.created_at) AS "at", e.recipient_count AS "recipientCount", e.state
+         FROM edition e JOIN network n ON n.id = e.network_id JOIN contact_list l ON l.id = e.list_id
+        WHERE e.state <> 'awaiting_approval' AND e.snapshot -> 'rows' @> $2::jsonb
+        ORDER BY coalesce(e.published_at, e.approved_at, e.created_at) DESC`,
+      [memberId, JSON.stringify([{ memberId }])],
+    );
+  }
 }

@@ -294,6 +294,11 @@ export class EditionsService {
     });
   }
 
+  /** "Who received my data": each edition that listed the member, when, and to how many. */
+  async listingMember(memberId: string) {
+    return (await this.repository.listingMember(memberId)).map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
+  }
+
   /** For the bundle builder: the edition's rows and layout. */
   async document(editionId: string): Promise<EditionDocument> {
     const edition = await this.repository.findById(editionId);

@@ -158,6 +158,21 @@ export class MembersService {
     return new Map((await this.repository.namesOf(ids)).map((r) => [r.id, r.name]));
   }
 
+  /** Where notices and links for a member go. Never logged. */
+  async emailOf(memberId: string): Promise<string> {
+    const member = await this.repository.findById(memberId);
+    if (!member) throw memberNotFound();
+    return member.email;
+  }
+
+  /** A member's own record and memberships, for their portal (art. 15 access). */
+  async ownRecord(memberId: string): Promise<{ member: MemberDto; memberships: MembershipEntity[] }> {
+    const member = await this.repository.findById(memberId);
+    if (!member) throw memberNotFound();
+    const memberships = await this.repository.membershipsOf(memberId);
+    return { member: this.toDto({ type: 'system' }, member, memberships), memberships };
+  }
+
   /** The member id behind an e-mail, if the actor may reach that member. */
   async idByEmail(actor: Actor, email: string): Promise<string> {
     const member = await this.repository.findByEmail(email.trim().toLowerCase());

@@ -22,4 +22,8 @@ export class RecipientsRepository {
   async insert(tx: EntityManager, entity: MemberRecipientEntity): Promise<void> {
     await tx.insert(MemberRecipientEntity, entity);
   }
+
+  async revoke(tx: EntityManager, id: string, at: Date): Promise<void> {
+    await tx.update(MemberRecipientEntity, { id, revokedAt: IsNull() }, { revokedAt: at });
+  }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, forbidden } from '../common/domain-error.js';
@@ -61,8 +61,45 @@ export class RecipientsService {
     });
   }
 
+  /**
+   * The public half of the identity made at portal activation, in the caller's transaction. Staff
+   * never see the identity itself; it is stored only wrapped under the member's password.
+   */
+  async addPortalKey(tx: EntityManager, actor: Actor, memberId: string, recipient: string): Promise<string> {
+    const parsed = parseRecipient(recipient);
+    const entity = Object.assign(new MemberRecipientEntity(), {
+      id: newId(),
+      memberId,
+      kind: parsed.kind,
+      recipient: parsed.recipient,
+      fingerprint: parsed.fingerprint,
+      source: 'portal',
+      createdAt: this.clock.now(),
+      revokedAt: null,
+    });
+    await this.repository.insert(tx, entity);
+    await this.audit.record(tx, actor, {
+      action: 'recipient.added',
+      subjectType: 'member',
+      subjectId: memberId,
+      detail: { recipientId: entity.id, kind: entity.kind, fingerprint: entity.fingerprint, source: 'portal' },
+    });
+    return entity.id;
+  }
+
+  /** Retires a key (a forgotten password makes a new identity); bundles are no longer encrypted to it. */
+  async revokeKey(tx: EntityManager, actor: Actor, memberId: string, recipientId: string): Promise<void> {
+    await this.repository.revoke(tx, recipientId, this.clock.now());
+    await this.audit.record(tx, actor, { action: 'recipient.revoked', subjectType: 'member', subjectId: memberId, detail: { recipientId } });
+  }
+
   async list(actor: Actor, memberId: string): Promise<RecipientDto[]> {
     await this.members.get(actor, memberId);
+    return (await this.repository.liveOf([memberId])).map(toDto);
+  }
+
+  /** The member's own live keys (public halves only), for their data export. */
+  async ownKeys(memberId: string): Promise<RecipientDto[]> {
     return (await this.repository.liveOf([memberId])).map(toDto);
   }
 

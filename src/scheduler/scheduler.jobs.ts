@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { LOGGER } from '../common/logger.module.js';
 import { DistributionService } from '../distribution/distribution.service.js';
 import { EditionsService } from '../editions/editions.service.js';
+import { NoticesService } from '../notices/notices.service.js';
 
 /**
  * Thin timers: each calls one service method. Correctness across instances comes from the
@@ -14,12 +15,13 @@ import { EditionsService } from '../editions/editions.service.js';
  */
 @Injectable()
 export class SchedulerJobs implements OnApplicationBootstrap {
-  private running = { slots: false, work: false, expiry: false };
+  private running = { slots: false, work: false, expiry: false, mail: false };
 
   constructor(
     private readonly editions: EditionsService,
     private readonly distribution: DistributionService,
     private readonly bundles: BundlesService,
+    private readonly notices: NoticesService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -44,6 +46,14 @@ export class SchedulerJobs implements OnApplicationBootstrap {
     return this.guard('work', async () => {
       const n = await this.distribution.drain();
       if (n > 0) this.logger.info({ bundles: n }, 'bundles handled');
+    });
+  }
+
+  @Interval('send-mail', 5_000)
+  sendMail(): Promise<void> {
+    return this.guard('mail', async () => {
+      const { sent, retried, failed } = await this.notices.sendDue();
+      if (sent + retried + failed > 0) this.logger.info({ sent, retried, failed }, 'outbox run');
     });
   }
 

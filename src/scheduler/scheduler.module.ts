@@ -4,11 +4,12 @@ import { BundlesModule } from '../bundles/bundles.module.js';
 import { DistributionModule } from '../distribution/distribution.module.js';
 import { EditionsModule } from '../editions/editions.module.js';
 import { ListsModule } from '../lists/lists.module.js';
+import { NoticesModule } from '../notices/notices.module.js';
 import { SchedulerJobs } from './scheduler.jobs.js';
 
 /** Only the server process loads this module; the CLI and the tests call the services directly. */
 @Module({
-  imports: [ScheduleModule.forRoot(), BundlesModule, DistributionModule, EditionsModule, ListsModule],
+  imports: [ScheduleModule.forRoot(), BundlesModule, DistributionModule, EditionsModule, ListsModule, NoticesModule],
   providers: [SchedulerJobs],
 })
 export class SchedulerModule {}

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHmac } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AppConfig } from '../config/app-config.js';
+import { actorId, type Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { forbidden, ValidationFailedError, type FieldProblem } from '../common/domain-error.js';
+import { newId } from '../common/ids.js';
+import { ActivationService } from '../member-accounts/activation.service.js';
+import { MembersService } from '../members/members.service.js';
+import { AccessRequestEntity } from './access-request.entity.js';
+import { accessRequestNotFound, approvalTargetRequired, tooManyAccessRequests } from './access-requests.errors.js';
+import { AccessRequestsRepository } from './access-requests.repository.js';
+import type { AccessRequestDto, AccessRequestPageDto, AccessRequestQuery } from './dto/access-request.dto.js';
+
+export interface AccessRequestInput {
+  channel: unknown;
+  name: unknown;
+  email: unknown;
+  /** A field people never see; bots fill it in. */
+  website?: unknown;
+  locale: 'da' | 'en';
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+const toDto = (r: AccessRequestEntity): AccessRequestDto => ({
+  id: r.id,
+  channel: r.channel,
+  name: r.name,
+  email: r.email,
+  state: r.state,
+  memberId: r.memberId,
+  createdAt: r.createdAt.toISOString(),
+  decidedAt: r.decidedAt?.toISOString() ?? null,
+});
+
+/** Seed flow A: "Anmod om sikker adgang", then staff approve (activation mail) or reject. */
+@Injectable()
+export class AccessRequestsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AccessRequestsRepository,
+    private readonly members: MembersService,
+    private readonly activation: ActivationService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  channels(): Promise<string[]> {
+    return this.repository.channels();
+  }
+
+  /**
+   * Stores the request. The answer is the same whether the e-mail is known or not; a filled-in
+   * honeypot is accepted and dropped, so a bot learns nothing.
+   */
+  async submit(input: AccessRequestInput, clientAddress: string): Promise<void> {
+    const channels = await this.repository.channels();
+    const problems: FieldProblem[] = [];
+    const channel = typeof input.channel === 'string' ? input.channel.trim() : '';
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
+    if (!channels.includes(channel)) problems.push({ field: 'channel', code: 'INVALID_CHANNEL', message: 'channel must be one of the listed choices' });
+    if (name.length < 1 || name.length > 200) problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must be 1 to 200 characters' });
+    else if (CONTROL.test(name)) problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must not hold control characters' });
+    if (!EMAIL.test(email) || email.length > 254) problems.push({ field: 'email', code: 'INVALID_EMAIL', message: 'email must be a valid e-mail address' });
+    if (problems.length) throw new ValidationFailedError(problems);
+    const sourceKey = createHmac('sha256', this.config.sessionSecret ?? '').update(`access-request:${clientAddress}`).digest('hex');
+    const since = new Date(this.clock.now().getTime() - 3600_000);
+    if ((await this.repository.countFromSource(sourceKey, since)) >= this.config.accessRequestsPerHour) throw tooManyAccessRequests();
+    if (typeof input.website === 'string' && input.website.trim() !== '') return;
+    await this.dataSource.transaction(async (tx) => {
+      const request = Object.assign(new AccessRequestEntity(), {
+        id: newId(),
+        channel,
+        name,
+        email,
+        locale: input.locale,
+        state: 'pending',
+        memberId: null,
+        sourceKey,
+        createdAt: this.clock.now(),
+        decidedAt: null,
+        decidedBy: null,
+      });
+      await this.repository.insert(tx, request);
+      await this.audit.record(tx, { type: 'system' }, { action: 'access_request.received', subjectType: 'access_request', subjectId: request.id, detail: { channel } });
+    });
+  }
+
+  async list(actor: Actor, query: AccessRequestQuery): Promise<AccessRequestPageDto> {
+    this.assertStaffWriter(actor);
+    const pageSize = query.pageSize ?? 50;
+    const [rows, total] = await this.repository.list(query.state, pageSize, ((query.page ?? 1) - 1) * pageSize);
+    return { items: rows.map(toDto), total };
+  }
+
+  /**
+   * Links the request to an existing member, or creates the member in a network, then sends the
+   * activation mail. Creating the member is its own audited step: if the second step fails, approve
+   * again with the new memberId.
+   */
+  async approve(actor: Actor, id: string, target: { memberId?: string; networkId?: string }): Promise<AccessRequestDto> {
+    this.assertStaffWriter(actor);
+    if (!!target.memberId === !!target.networkId) throw approvalTargetRequired();
+    const pending = await this.findPending(id);
+    let memberId = target.memberId;
+    if (target.networkId) memberId = (await this.members.create(actor, target.networkId, { name: pending.name, email: pending.email })).id;
+    else await this.members.get(actor, memberId!);
+    const email = await this.members.emailOf(memberId!);
+    return this.dataSource.transaction(async (tx) => {
+      const request = await this.repository.lockPending(tx, id);
+      if (!request) throw accessRequestNotFound();
+      const decided = { state: 'approved' as const, memberId: memberId!, decidedAt: this.clock.now(), decidedBy: actorId(actor) };
+      await this.repository.decide(tx, id, decided);
+      await this.activation.invite(tx, actor, memberId!, email, request.locale);
+      await this.audit.record(tx, actor, { action: 'access_request.approved', subjectType: 'access_request', subjectId: id, detail: { memberId: memberId!, created: !!target.networkId } });
+      return toDto(Object.assign(request, decided));
+    });
+  }
+
+  async reject(actor: Actor, id: string): Promise<AccessRequestDto> {
+    this.assertStaffWriter(actor);
+    return this.dataSource.transaction(async (tx) => {
+      const request = await this.repository.lockPending(tx, id);
+      if (!request) throw accessRequestNotFound();
+      const decided = { state: 'rejected' as const, memberId: null, decidedAt: this.clock.now(), decidedBy: actorId(actor) };
+      await this.repository.decide(tx, id, decided);
+      await this.audit.record(tx, actor, { action: 'access_request.rejected', subjectType: 'access_request', subjectId: id, detail: {} });
+      return toDto(Object.assign(request, decided));
+    });
+  }
+
+  /** A member's own requests (by their e-mail), for their data export. */
+  async ofEmail(email: string): Promise<AccessRequestDto[]> {
+    return (await this.repository.ofEmail(email)).map(toDto);
+  }
+
+  private async findPending(id: string): Promise<AccessRequestEntity> {
+    const request = await this.dataSource.transaction((tx) => this.repository.lockPending(tx, id));
+    if (!request) throw accessRequestNotFound();
+    return request;
+  }
+
+  private assertStaffWriter(actor: Actor): void {
+    if (actor.type === 'member' || (actor.type === 'staff' && actor.role === 'auditor')) throw forbidden();
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AccountTokenEntity, type TokenPurpose } from './account-token.entity.js';
+import { MemberAccountEntity } from './member-account.entity.js';
+import { MemberSessionEntity } from './member-session.entity.js';
+
+@Injectable()
+export class MemberAccountsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private manager(tx?: EntityManager) {
+    return tx ?? this.dataSource.manager;
+  }
+
+  findAccount(memberId: string, tx?: EntityManager) {
+    return this.manager(tx).findOneBy(MemberAccountEntity, { memberId });
+  }
+
+  /** The account of the member with this e-mail (member e-mails are stored lower-case). */
+  async findAccountByEmail(email: string): Promise<MemberAccountEntity | null> {
+    return this.manager()
+      .createQueryBuilder(MemberAccountEntity, 'a')
+      .innerJoin('member', 'm', 'm.id = a.member_id')
+      .where('m.email = :email', { email })
+      .getOne();
+  }
+
+  async lockAccount(tx: EntityManager, memberId: string): Promise<MemberAccountEntity | null> {
+    return tx.createQueryBuilder(MemberAccountEntity, 'a').setLock('pessimistic_write').where('a.member_id = :memberId', { memberId }).getOne();
+  }
+
+  async insertAccount(tx: EntityManager, account: MemberAccountEntity): Promise<void> {
+    await tx.insert(MemberAccountEntity, account);
+  }
+
+  async updateAccount(tx: EntityManager, memberId: string, patch: Partial<MemberAccountEntity>): Promise<void> {
+    await tx.update(MemberAccountEntity, { memberId }, patch);
+  }
+
+  async insertToken(tx: EntityManager, token: AccountTokenEntity): Promise<void> {
+    await tx.insert(AccountTokenEntity, token);
+  }
+
+  /** Earlier unused links of the same purpose stop working when a new one is sent. */
+  async retireTokens(tx: EntityManager, memberId: string, purpose: TokenPurpose, at: Date): Promise<void> {
+    await tx.update(AccountTokenEntity, { memberId, purpose, usedAt: IsNull() }, { usedAt: at });
+  }
+
+  findToken(tokenHash: string, purpose: TokenPurpose) {
+    return this.manager().findOneBy(AccountTokenEntity, { tokenHash, purpose });
+  }
+
+  /** Locks the token row, so two clicks on the same link cannot both spend it. */
+  lockToken(tx: EntityManager, tokenHash: string, purpose: TokenPurpose) {
+    return tx.createQueryBuilder(AccountTokenEntity, 't').setLock('pessimistic_write').where('t.token_hash = :tokenHash AND t.purpose = :purpose', { tokenHash, purpose }).getOne();
+  }
+
+  async spendToken(tx: EntityManager, id: string, at: Date): Promise<void> {
+    await tx.update(AccountTokenEntity, { id }, { usedAt: at });
+  }
+
+  async insertSession(tx: EntityManager, session: MemberSessionEntity): Promise<void> {
+    await tx.insert(MemberSessionEntity, session);
+  }
+
+  findLiveSession(tokenHash: string) {
+    return this.manager().findOneBy(MemberSessionEntity, { tokenHash, endedAt: IsNull() });
+  }
+
+  async touchSession(id: string, at: Date): Promise<void> {
+    await this.manager().update(MemberSessionEntity, { id }, { lastSeenAt: at });
+  }
+
+  async updateSession(tx: EntityManager, id: string, patch: Partial<MemberSessionEntity>): Promise<void> {
+    await tx.update(MemberSessionEntity, { id }, patch);
+  }
+
+  async endSession(tx: EntityManager, id: string, at: Date): Promise<void> {
+    await tx.update(MemberSessionEntity, { id, endedAt: IsNull() }, { endedAt: at });
+  }
+
+  /** Ends every live session of the member except `keep` (after a password change or reset). */
+  async endSessionsOf(tx: EntityManager, memberId: string, at: Date, keep?: string): Promise<void> {
+    await tx.query(`UPDATE member_session SET ended_at = $2 WHERE member_id = $1 AND ended_at IS NULL AND ($3::uuid IS NULL OR id <> $3)`, [memberId, at, keep ?? null]);
+  }
+}

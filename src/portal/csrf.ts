@@ -1,0 +1,35 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { readCookie } from '../auth/session-cookie.js';
+
+export const CSRF_COOKIE = 'lb_csrf';
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+
+export type CsrfLocals = { csrfToken?: string };
+
+/**
+ * Signed double-submit: a random value in an HttpOnly, SameSite=Strict cookie, and its HMAC
+ * (keyed with the session secret) in every form. A POST whose form value does not match is refused
+ * before any handler runs. Works the same logged in or out, so login and activation are covered.
+ */
+export function csrfProtection(secret: string, secure: boolean, refuse: (req: Request, res: Response) => void) {
+  const sign = (value: string) => createHmac('sha256', secret).update(`csrf:${value}`).digest('base64url');
+  return (req: Request, res: Response, next: NextFunction): void => {
+    let value = readCookie(req, CSRF_COOKIE);
+    const known = value !== undefined && COOKIE_VALUE.test(value);
+    if (req.method === 'POST') {
+      const given = (req.body as Record<string, unknown> | undefined)?._csrf;
+      const expected = known ? Buffer.from(sign(value!)) : undefined;
+      if (!expected || typeof given !== 'string' || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), expected)) {
+        refuse(req, res);
+        return;
+      }
+    }
+    if (!known) {
+      value = randomBytes(32).toString('base64url');
+      res.cookie(CSRF_COOKIE, value, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
+    }
+    (res.locals as CsrfLocals).csrfToken = sign(value!);
+    next();
+  };
+}

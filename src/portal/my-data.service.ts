@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { AccessRequestsService } from '../access-requests/access-requests.service.js';
+import { BundlesService } from '../bundles/bundles.service.js';
+import { ConsentService } from '../consent/consent.service.js';
+import { DataRequestsService } from '../data-requests/data-requests.service.js';
+import { EditionsService } from '../editions/editions.service.js';
+import { MemberAuthService } from '../member-accounts/member-auth.service.js';
+import { MembersService } from '../members/members.service.js';
+import { NetworksService } from '../networks/networks.service.js';
+import { RecipientsService } from '../recipients/recipients.service.js';
+import type { ConsentSection, LedgerRow, MessageRow } from './views/member-pages.js';
+
+const SYSTEM = { type: 'system' } as const;
+
+/** What the member's own pages show, gathered from the features that own each part. */
+@Injectable()
+export class MyDataService {
+  constructor(
+    private readonly members: MembersService,
+    private readonly networks: NetworksService,
+    private readonly consent: ConsentService,
+    private readonly bundles: BundlesService,
+    private readonly editions: EditionsService,
+    private readonly recipients: RecipientsService,
+    private readonly accounts: MemberAuthService,
+    private readonly accessRequests: AccessRequestsService,
+    private readonly dataRequests: DataRequestsService,
+  ) {}
+
+  async messages(memberId: string): Promise<MessageRow[]> {
+    return (await this.bundles.ofMember(memberId)).map((b) => ({
+      bundleId: b.bundleId,
+      networkName: b.networkName,
+      listTitle: b.listTitle,
+      editionAt: new Date(b.editionAt).toISOString(),
+      expiresAt: new Date(b.expiresAt).toISOString(),
+      state: b.state,
+      downloadedAt: b.downloadedAt ? new Date(b.downloadedAt).toISOString() : null,
+      files: (b.files ?? []).map((f) => f.name),
+    }));
+  }
+
+  /** Consent per network the member is in (not those they left). */
+  async consentSections(memberId: string): Promise<ConsentSection[]> {
+    const { memberships } = await this.members.ownRecord(memberId);
+    const networkIds = memberships.filter((m) => m.status !== 'left').map((m) => m.networkId);
+    const sections = await this.consent.ownConsent(memberId, networkIds);
+    return Promise.all(
+      sections.map(async (s) => ({
+        networkId: s.networkId,
+        networkName: (await this.networks.get(SYSTEM, s.networkId)).name,
+        text: s.text ? { version: s.text.version, body: s.text.body } : null,
+        fields: s.fields,
+        since: s.since,
+      })),
+    );
+  }
+
+  /** Sets consent from the portal form; only networks the member is in (others are "not found"). */
+  async setConsent(memberId: string, networkId: string, fields: string[]): Promise<void> {
+    await this.consent.recordByMember(memberId, networkId, fields);
+  }
+
+  async ledger(memberId: string): Promise<LedgerRow[]> {
+    return (await this.editions.listingMember(memberId)).map((e) => ({ networkName: e.networkName, listTitle: e.listTitle, at: e.at, recipientCount: e.recipientCount }));
+  }
+
+  async erasureOpen(memberId: string): Promise<boolean> {
+    return (await this.dataRequests.ofMember(memberId)).some((r) => r.kind === 'erasure' && r.state === 'open');
+  }
+
+  requestErasure(memberId: string): Promise<void> {
+    return this.dataRequests.requestErasure(memberId);
+  }
+
+  /** Art. 15: everything stored about the member, as one JSON document. Key material stays out. */
+  async export(memberId: string): Promise<Record<string, unknown>> {
+    const { member, memberships } = await this.members.ownRecord(memberId);
+    const networkIds = memberships.map((m) => m.networkId);
+    const names = new Map(await Promise.all(networkIds.map(async (id) => [id, (await this.networks.get(SYSTEM, id)).name] as const)));
+    return {
+      exportedAt: new Date().toISOString(),
+      member: { id: member.id, name: member.name, email: member.email, phone: member.phone, address: member.address, postalCode: member.postalCode, city: member.city, aboutMe: member.aboutMe },
+      memberships: memberships.map((m) => ({ networkId: m.networkId, network: names.get(m.networkId), status: m.status, joinedAt: m.joinedAt.toISOString() })),
+      consent: await this.consent.ownHistory(memberId, networkIds),
+      account: await this.accounts.account(memberId),
+      keys: (await this.recipients.ownKeys(memberId)).map((k) => ({ kind: k.kind, recipient: k.recipient, fingerprint: k.fingerprint, source: k.source, createdAt: k.createdAt })),
+      bundles: await this.messages(memberId),
+      listedInEditions: await this.editions.listingMember(memberId),
+      accessRequests: await this.accessRequests.ofEmail(member.email),
+      dataRequests: await this.dataRequests.ofMember(memberId),
+    };
+  }
+}

@@ -1,0 +1,154 @@
+import { Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { AccessRequestsService } from '../access-requests/access-requests.service.js';
+import { readCookie, setSessionCookie } from '../auth/session-cookie.js';
+import { AppConfig } from '../config/app-config.js';
+import { Public } from '../common/auth.decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { LOGGER } from '../common/logger.module.js';
+import { DistributionService } from '../distribution/distribution.service.js';
+import { ActivationService } from '../member-accounts/activation.service.js';
+import { MemberAuthService } from '../member-accounts/member-auth.service.js';
+import { formErrors } from './form-errors.js';
+import { MEMBER_COOKIE, pageContext, sendPage, type PortalRequest } from './portal-context.js';
+import { PortalExceptionFilter } from './portal-exception.filter.js';
+import type { FieldError } from './views/layout.js';
+import { accessRequestPage, choosePasswordPage, forgotPasswordPage, loginPage, messagePage } from './views/public-pages.js';
+
+const TOKEN = /^lb[ar]_[A-Za-z0-9_-]{43}$/;
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The pages a person sees before logging in: login, access request, activation, forgotten password. */
+@ApiExcludeController()
+@Public()
+@UseFilters(PortalExceptionFilter)
+@Controller('portal')
+export class PortalPublicController {
+  constructor(
+    private readonly auth: MemberAuthService,
+    private readonly activation: ActivationService,
+    private readonly accessRequests: AccessRequestsService,
+    private readonly distribution: DistributionService,
+    private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Get('login')
+  async loginForm(@Req() req: PortalRequest, @Res() res: Response) {
+    const cookie = readCookie(req, MEMBER_COOKIE);
+    if (cookie && (await this.auth.resolve(cookie))) return res.redirect(303, '/portal');
+    sendPage(res, loginPage(pageContext(req, res, this.config.orgName)));
+  }
+
+  @Post('login')
+  async login(@Req() req: PortalRequest, @Res() res: Response) {
+    const ctx = pageContext(req, res, this.config.orgName);
+    const email = str(req.body?.email);
+    try {
+      const { cookie } = await this.auth.login(email, str(req.body?.password), req.ip ?? 'unknown');
+      this.setMemberCookie(res, cookie);
+      res.redirect(303, '/portal');
+    } catch (error) {
+      if (!(error instanceof DomainError) || (error.code !== 'LOGIN_FAILED' && error.code !== 'LOGIN_THROTTLED')) throw error;
+      const throttled = error.code === 'LOGIN_THROTTLED';
+      const errors: FieldError[] = [{ field: 'email', message: throttled ? ctx.t.loginThrottled : ctx.t.loginFailed }];
+      sendPage(res, loginPage(ctx, { email, errors }), throttled ? 429 : 401);
+    }
+  }
+
+  @Get('adgang')
+  async accessRequestForm(@Req() req: PortalRequest, @Res() res: Response) {
+    sendPage(res, accessRequestPage(pageContext(req, res, this.config.orgName), { channels: await this.accessRequests.channels() }));
+  }
+
+  @Post('adgang')
+  async accessRequest(@Req() req: PortalRequest, @Res() res: Response) {
+    const ctx = pageContext(req, res, this.config.orgName);
+    const values = { channel: str(req.body?.channel), name: str(req.body?.name), email: str(req.body?.email) };
+    try {
+      await this.accessRequests.submit({ ...values, website: req.body?.website, locale: ctx.locale }, req.ip ?? 'unknown');
+      sendPage(res, messagePage(ctx, ctx.t.requestDoneTitle, ctx.t.requestDone));
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'too_many') return sendPage(res, messagePage(ctx, ctx.t.requestTitle, ctx.t.tooMany), 429);
+      const errors = formErrors(error, ctx.locale);
+      if (!errors) throw error;
+      sendPage(res, accessRequestPage(ctx, { channels: await this.accessRequests.channels(), values, errors }), 400);
+    }
+  }
+
+  /** A mail scanner may fetch the link first: the GET only shows the form and spends nothing. */
+  @Get('aktiver/:token')
+  async activationForm(@Param('token') token: string, @Req() req: PortalRequest, @Res() res: Response) {
+    await this.passwordForm('activation', token, req, res);
+  }
+
+  @Post('aktiver/:token')
+  async activate(@Param('token') token: string, @Req() req: PortalRequest, @Res() res: Response) {
+    await this.choosePassword('activation', token, req, res);
+  }
+
+  @Get('nulstil')
+  forgotForm(@Req() req: PortalRequest, @Res() res: Response) {
+    sendPage(res, forgotPasswordPage(pageContext(req, res, this.config.orgName)));
+  }
+
+  /** The same answer whether or not the address has an account. */
+  @Post('nulstil')
+  async forgot(@Req() req: PortalRequest, @Res() res: Response) {
+    const ctx = pageContext(req, res, this.config.orgName);
+    const email = str(req.body?.email).trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
+      return sendPage(res, forgotPasswordPage(ctx, { email, errors: [{ field: 'email', message: formErrors(new DomainError('invalid', 'INVALID_EMAIL', 'email', 'email'), ctx.locale)![0].message }] }), 400);
+    }
+    await this.activation.requestReset(email, ctx.locale);
+    sendPage(res, messagePage(ctx, ctx.t.forgotTitle, ctx.t.forgotDone, { href: '/portal/login', label: ctx.t.loginTitle }));
+  }
+
+  @Get('nulstil/:token')
+  async resetForm(@Param('token') token: string, @Req() req: PortalRequest, @Res() res: Response) {
+    await this.passwordForm('password_reset', token, req, res);
+  }
+
+  @Post('nulstil/:token')
+  async reset(@Param('token') token: string, @Req() req: PortalRequest, @Res() res: Response) {
+    await this.choosePassword('password_reset', token, req, res);
+  }
+
+  private async passwordForm(purpose: 'activation' | 'password_reset', token: string, req: PortalRequest, res: Response) {
+    const ctx = pageContext(req, res, this.config.orgName);
+    if (!TOKEN.test(token) || !(await this.activation.linkIsValid(purpose, token))) return this.linkInvalid(ctx, res);
+    sendPage(res, choosePasswordPage(ctx, { purpose, token }));
+  }
+
+  private async choosePassword(purpose: 'activation' | 'password_reset', token: string, req: PortalRequest, res: Response) {
+    const ctx = pageContext(req, res, this.config.orgName);
+    if (!TOKEN.test(token)) return this.linkInvalid(ctx, res);
+    const password = str(req.body?.password);
+    if (password !== str(req.body?.passwordRepeat)) {
+      return sendPage(res, choosePasswordPage(ctx, { purpose, token, errors: [{ field: 'passwordRepeat', message: ctx.t.passwordsDiffer }] }), 400);
+    }
+    try {
+      const { memberId, identity } = purpose === 'activation' ? await this.activation.activate(token, password) : await this.activation.resetPassword(token, password);
+      const { cookie } = await this.auth.startSession(memberId, identity);
+      this.setMemberCookie(res, cookie);
+      // Bundles that waited for this member's key (or must be re-issued to the new one) are built now.
+      this.distribution.drain().catch((e: unknown) => this.logger.error({ memberId, err: { type: (e as Error)?.name } }, 'building bundles after activation failed'));
+      res.redirect(303, `/portal?done=${purpose === 'activation' ? 'activated' : 'reset'}`);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'LINK_INVALID') return this.linkInvalid(ctx, res);
+      const errors = formErrors(error, ctx.locale);
+      if (!errors) throw error;
+      sendPage(res, choosePasswordPage(ctx, { purpose, token, errors }), 400);
+    }
+  }
+
+  private linkInvalid(ctx: ReturnType<typeof pageContext>, res: Response) {
+    sendPage(res, messagePage(ctx, ctx.t.linkInvalidTitle, ctx.t.linkInvalid, { href: '/portal/nulstil', label: ctx.t.forgotTitle }), 410);
+  }
+
+  private setMemberCookie(res: Response, cookie: string) {
+    setSessionCookie(res, MEMBER_COOKIE, cookie, this.config.secureCookies);
+  }
+}
