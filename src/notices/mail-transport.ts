@@ -46,10 +46,6 @@ export class SmtpMailTransport extends MailTransport {
       signal: AbortSignal.timeout(SMTP_SEND_TIMEOUT_MS),
     });
   }
-
-  close(): void {
-    this.transporter.close();
-  }
 }
 
 /**

@@ -25,7 +25,7 @@ export class NoticesRepository {
       `INSERT INTO outbox_mail (id, message_id, kind, to_address, member_id, bundle_id, locale, subject, text_body, html_body,
                                 state, attempts, next_attempt_at, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $11, $11)
-
+       ON CONFLICT (bundle_id) DO NOTHING
        RETURNING id`,
       [mail.id, mail.messageId, mail.kind, mail.toAddress, mail.memberId, mail.bundleId, mail.locale, mail.subject, mail.textBody, mail.htmlBody, mail.createdAt],
     );

@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Clock } from '../../src/common/clock.js';
 import type { NoticeKind } from '../../src/notices/notice-templates.js';
-import { NoticesService, type NoticeRequest } from '../../src/notices/notices.service.js';
+import { NoticesService, noticeRetryDelayMs, type NoticeRequest, type SendDueResult } from '../../src/notices/notices.service.js';
 import { unique } from '../factories/factories.js';
 import { freePort } from '../support/service-process.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
@@ -99,7 +99,8 @@ describe('the outbox with an SMTP server', () => {
 
     expect(await notices(t).sendDue()).toEqual({ sent: 1, retried: 0, failed: 0 });
 
-    const arrived = arrivedFor(to);
+    // Already there when sendDue returns; waitFor is what end-to-end tests use.
+    const arrived = await sink.waitFor(1, 5000, (m) => m.envelopeTo.includes(to));
     expect(arrived).toHaveLength(1);
     expect(arrived[0].messageId).toBe(queued.message_id);
     expect(arrived[0].from).toEqual({ name: 'Foreningen', address: 'no-reply@liste.example.dk' });
@@ -148,7 +149,7 @@ describe('the outbox with an SMTP server', () => {
     expect(delivery.get(bundleId)).toEqual({ state: 'sent', sentAt: (await mailById(t, rows[0].id)).sent_at!.toISOString(), attempts: 1, lastError: null });
   });
 
-  it('sends each mail once when several workers run at the same time', async () => {
+  it('sends each mail once when workers run at the same time, skipping mails another worker holds instead of waiting', async () => {
     const requests: NoticeRequest[] = Array.from({ length: 30 }, (_, i) =>
       i % 3 === 0
         ? { kind: 'bundle_notice', to: address('samtidig'), locale: 'da', bundleId: randomUUID() }
@@ -157,19 +158,34 @@ describe('the outbox with an SMTP server', () => {
           : { kind: 'login_lockout', to: address('samtidig'), locale: 'da' },
     );
     for (const request of requests) await enqueue(t, request);
+    const held = requests.slice(0, 10).map((r) => r.to);
     const before = sink.mails.length;
+    let during: SendDueResult[] = [];
 
-    const results = await Promise.all([notices(t).sendDue(15), notices(t).sendDue(15), notices(t).sendDue(15)]);
+    // Another worker is in the middle of claiming ten of them: its row locks are held.
+    const other = t.dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query('SELECT id FROM outbox_mail WHERE to_address = ANY($1) FOR UPDATE', [held]);
+      during = await Promise.all([notices(t).sendDue(), notices(t).sendDue()]);
+      expect(during.reduce((n, r) => n + r.sent, 0)).toBe(20);
+      expect(sink.mails.filter((m) => held.includes(m.envelopeTo[0]))).toHaveLength(0);
+    } finally {
+      await other.rollbackTransaction();
+      await other.release();
+    }
 
-    expect(results.reduce((n, r) => n + r.sent, 0)).toBe(30);
-    expect(results.every((r) => r.retried === 0 && r.failed === 0)).toBe(true);
+    const after = await Promise.all([notices(t).sendDue(4), notices(t).sendDue(4), notices(t).sendDue(4)]);
+    expect(after.reduce((n, r) => n + r.sent, 0)).toBe(10);
+    expect([...during, ...after].every((r) => r.retried === 0 && r.failed === 0)).toBe(true);
     expect(sink.mails.length - before).toBe(30);
     for (const request of requests) {
       const [row] = await mailsTo(t, request.to);
       expect(row.state).toBe('sent');
       expect(sink.withMessageId(row.message_id)).toHaveLength(1);
     }
-  });
+  }, 20_000);
 
   it("takes over a crashed worker's mail once its lease has lapsed, and not before", async () => {
     const now = new Date();
@@ -340,5 +356,11 @@ describe('the outbox without SMTP_URL', () => {
     expect(parsed.text).toContain(`You can try again later at ${PORTAL}`);
     expect(parsed.from?.value).toEqual([{ name: 'Foreningen', address: 'no-reply@liste.example.dk' }]);
     expect(await mailById(t, row.id)).toMatchObject({ state: 'sent', subject: null, text_body: null, html_body: null });
+  });
+});
+
+describe('the retry delay', () => {
+  it('doubles from 30 seconds and stops growing at one hour', () => {
+    expect([1, 2, 3, 4, 7, 8, 9, 30].map(noticeRetryDelayMs)).toEqual([30_000, 60_000, 120_000, 240_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000]);
   });
 });

@@ -18,6 +18,8 @@ export interface TestApp {
   dataSource: DataSource;
   database: TestDatabase;
   dataDir: string;
+  /** Listens on a free loopback port and answers the base URL (for fetch and the browser). */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATA_DIR: dataDir,
     ...env,
   });
-  const app = await createApp({ config, database: new DatabaseTarget('postgres', { url: database.url }), logger: createLogger('silent') });
+  const app = await createApp({ config, database: new DatabaseTarget('postgres', { url: database.url }), logger: createLogger(config.logLevel) });
   await app.init();
   return {
     app,
@@ -40,6 +42,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     dataSource: app.get(DataSource),
     database,
     dataDir,
+    async listen() {
+      await app.listen(0, '127.0.0.1');
+      const address = app.getHttpServer().address() as import('node:net').AddressInfo;
+      return `http://127.0.0.1:${address.port}`;
+    },
     async close() {
       await app.close();
       await database.drop();
