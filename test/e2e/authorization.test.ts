@@ -3,6 +3,7 @@ import request from 'supertest';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { insertConsentText, insertMember, insertNetwork, insertStaff, unique } from '../factories/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { AccessRequestsService } from '../../src/access-requests/access-requests.service.js';
 
 /**
  * Every endpoint × every kind of caller, with the status each must get. A coordinator of another
@@ -32,6 +33,9 @@ let keyForMember = '';
 /** Editions that wait for approval, one used per caller of the approve endpoint. */
 const awaitingApproval: string[] = [];
 const nextAwaiting = () => awaitingApproval.shift() ?? 'missing';
+/** Pending access requests, one used per caller of approve and of reject. */
+const pendingRequests: string[] = [];
+const nextRequest = () => pendingRequests.shift() ?? '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -54,6 +58,12 @@ beforeAll(async () => {
     const res = await request(t.http).post(`/api/v1/lists/${approvalList}/editions`).set('Authorization', `Bearer ${requester.token}`).expect(201);
     awaitingApproval.push(res.body.id);
   }
+  const requests = t.app.get(AccessRequestsService);
+  for (let i = 0; i < ROLES.length * 2; i++) {
+    await requests.submit({ channel: 'Helpline', name: `Person ${i}`, email: `req.${unique()}@example.org`, locale: 'da' }, `10.0.0.${i}`);
+  }
+  const page = await requests.list({ type: 'cli' }, { state: 'pending', pageSize: 200 });
+  pendingRequests.push(...page.items.map((r) => r.id));
 });
 
 beforeEach(async () => {
@@ -141,6 +151,11 @@ const CASES: Case[] = [
   },
   { method: 'get', route: '/api/v1/members/{memberId}/recipients', path: () => `/api/v1/members/${memberA}/recipients`, expect: staffOnly(200, 200, 404, 403) },
   { method: 'post', route: '/api/v1/members/{memberId}/recipients', path: () => `/api/v1/members/${memberA}/recipients`, body: () => ({ recipient: keyForMember }), expect: staffOnly(201, 201, 404, 403) },
+  { method: 'post', route: '/api/v1/members/{memberId}/activation', path: () => `/api/v1/members/${memberA}/activation`, body: () => ({}), expect: staffOnly(204, 204, 404, 403) },
+  { method: 'get', route: '/api/v1/access-requests', path: () => '/api/v1/access-requests', expect: staffOnly(200, 200, 200, 403) },
+  // Requests belong to no network yet: any coordinator works the queue, but links only members they reach.
+  { method: 'post', route: '/api/v1/access-requests/{id}/approve', path: () => `/api/v1/access-requests/${nextRequest()}/approve`, body: () => ({ memberId: memberA }), expect: staffOnly(200, 200, 404, 403) },
+  { method: 'post', route: '/api/v1/access-requests/{id}/reject', path: () => `/api/v1/access-requests/${nextRequest()}/reject`, expect: staffOnly(200, 200, 200, 403) },
   { method: 'get', route: '/api/v1/staff', path: () => '/api/v1/staff', expect: staffOnly(200, 403, 403, 403) },
   {
     method: 'post',
