@@ -91,9 +91,9 @@ export class EditionsRepository {
       `SELECT e.id AS "editionId", e.network_id AS "networkId", n.name AS "networkName", l.title AS "listTitle",
               coalesce(e.published_at, e.approved_at, e.created_at) AS "at", e.recipient_count AS "recipientCount", e.state
          FROM edition e JOIN network n ON n.id = e.network_id JOIN contact_list l ON l.id = e.list_id
-        WHERE e.state <> 'awaiting_approval' AND e.snapshot -> 'rows' @> $2::jsonb
+        WHERE e.state <> 'awaiting_approval' AND e.snapshot -> 'rows' @> $1::jsonb
         ORDER BY coalesce(e.published_at, e.approved_at, e.created_at) DESC`,
-      [memberId, JSON.stringify([{ memberId }])],
+      [JSON.stringify([{ memberId }])],
     );
   }
 }

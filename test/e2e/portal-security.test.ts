@@ -138,6 +138,13 @@ describe('a member portal run', () => {
     }
   });
 
+  it('shows the member each edition that listed them, when, and to how many recipients', async () => {
+    const page = await aliceClient.get('/portal/modtagere');
+    expect(page.status).toBe(200);
+    const row = /<tbody><tr><td>([^<]+)<\/td><td>([^<]+)<\/td><td>[^<]+<\/td><td>(\d+)<\/td><\/tr><\/tbody>/.exec(page.text);
+    expect(row?.slice(1)).toEqual([world.network.name, 'Kontaktliste', '2']);
+  });
+
   it('refuses a form without the CSRF value and changes nothing', async () => {
     const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM data_request`);
     const res = await aliceClient.post('/portal/mine-data/sletning', { _csrf: 'forged' });
