@@ -108,6 +108,37 @@ export class ActivationService {
     });
   }
 
+  /**
+   * For `demo:seed` only (the command line acts): an activated account without the mail round trip,
+   * so a newcomer can log in at once. Real members always activate through their one-time link.
+   */
+  async activateForDemo(actor: Actor, memberId: string, password: string): Promise<void> {
+    if (actor.type !== 'cli') throw forbidden();
+    this.assertPassword(password);
+    const keys = await this.newKeys(password);
+    await this.dataSource.transaction(async (tx) => {
+      if (await this.repository.findAccount(memberId, tx)) throw accountAlreadyActive();
+      const recipientId = await this.recipients.addPortalKey(tx, actor, memberId, keys.recipient);
+      const now = this.clock.now();
+      await this.repository.insertAccount(
+        tx,
+        Object.assign(new MemberAccountEntity(), {
+          memberId,
+          passwordHash: keys.passwordHash,
+          wrappedIdentity: keys.wrappedIdentity,
+          recipientId,
+          locale: 'da',
+          totpSecret: null,
+          totpEnabledAt: null,
+          activatedAt: now,
+          passwordChangedAt: now,
+          updatedAt: now,
+        }),
+      );
+      await this.audit.record(tx, actor, { action: 'member_account.activated', subjectType: 'member', subjectId: memberId, detail: { recipientId, via: 'demo_seed' } });
+    });
+  }
+
   /** Same answer whether or not the e-mail has an account; only an account gets a mail. */
   async requestReset(email: string, locale: Locale): Promise<void> {
     const account = await this.repository.findAccountByEmail(email.trim().toLowerCase());

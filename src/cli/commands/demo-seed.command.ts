@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { AccountsService } from '../../accounts/accounts.service.js';
 import { AgeEncryptor } from '../../bundles/crypto/age-encryptor.js';
+import { ActivationService } from '../../member-accounts/activation.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import { RecipientsService } from '../../recipients/recipients.service.js';
 import { CLI_ACTOR } from '../../common/actor.js';
@@ -30,11 +32,12 @@ function rng(seed: number) {
 
 export const demoSeedCommand: CliCommand = {
   name: 'demo:seed',
-  usage: 'demo:seed [--members N] [--networks K] [--seed S]',
-  options: ['members', 'networks', 'seed'],
+  usage: 'demo:seed [--members N] [--networks K] [--accounts A] [--seed S]',
+  options: ['members', 'networks', 'accounts', 'seed'],
   async run(app, options, io) {
     const memberCount = options.integer('members', 50, 1, 100_000);
     const networkCount = options.integer('networks', 2, 1, 50);
+    const accountCount = options.integer('accounts', 3, 0, 20);
     const random = rng(options.integer('seed', Date.now() % 1_000_000_007, 0, 2 ** 31));
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
     const run = randomBytes(3).toString('hex');
@@ -60,6 +63,8 @@ export const demoSeedCommand: CliCommand = {
     }
     let consenting = 0;
     let exampleMember: string | undefined;
+    // Demo portal accounts: synthetic people with a generated password, printed once below.
+    const memberLogins: { email: string; password: string; network: string }[] = [];
     for (let i = 0; i < memberCount; i++) {
       const network = created[i % created.length];
       const first = pick(FIRST_NAMES);
@@ -81,9 +86,16 @@ export const demoSeedCommand: CliCommand = {
         await consent.record(CLI_ACTOR, network.id, member.id, { fields, consentTextVersion: 1, channel: 'paper', note: 'demo data' });
         consenting++;
         exampleMember ??= member.email ?? undefined;
+        if (memberLogins.length < accountCount) {
+          const password = `demo-${run}-${randomBytes(6).toString('base64url')}`;
+          await app.get(ActivationService).activateForDemo(CLI_ACTOR, member.id, password);
+          memberLogins.push({ email: member.email, password, network: network.slug });
+        }
       }
       if ((i + 1) % 500 === 0) io.info(`${i + 1} of ${memberCount} members`);
     }
-    return { networks: created.map((n) => n.slug), members: memberCount, consenting, exampleMember, identityFile };
+    const coordinator = { email: `koordinator.${run}@example.org`, password: `demo-${run}-${randomBytes(6).toString('base64url')}` };
+    await app.get(AccountsService).createStaff(CLI_ACTOR, { ...coordinator, role: 'coordinator', networkIds: created.map((n) => n.id) });
+    return { networks: created.map((n) => n.slug), members: memberCount, consenting, exampleMember, identityFile, memberLogins, coordinator, portal: `${app.get(AppConfig).baseUrl}/portal` };
   },
 };
