@@ -5,8 +5,20 @@ import { DataSource } from 'typeorm';
 import { migrations } from '../../dist/migrations/index.js';
 import { runMigrations } from '../../dist/src/database/migrate.js';
 
+import { randomBytes } from 'node:crypto';
+
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const TEMPLATE = 'listebud_test_template';
+
+/**
+ * Each run has its own id, so two runs on one server (two terminals, two checkouts) never drop
+ * each other's databases. Workers inherit it through the environment.
+ */
+export function runId() {
+  process.env.LISTEBUD_TEST_RUN ??= randomBytes(4).toString('hex');
+  return process.env.LISTEBUD_TEST_RUN;
+}
+
+export const templateName = () => `listebud_test_${runId()}_template`;
 
 export async function admin(fn) {
   const client = new pg.Client({ connectionString: SERVER_URL });
@@ -19,12 +31,13 @@ export async function admin(fn) {
 }
 
 export default async function globalSetup() {
+  const template = templateName();
   await admin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${TEMPLATE}`);
+    await c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${template}`);
   });
   const url = new URL(SERVER_URL);
-  url.pathname = `/${TEMPLATE}`;
+  url.pathname = `/${template}`;
   const dataSource = new DataSource({ type: 'postgres', url: url.toString(), migrations });
   await dataSource.initialize();
   try {

@@ -3,7 +3,9 @@ import pg from 'pg';
 
 /** The server the suite uses; override with TEST_DATABASE_URL. Its admin database is only used to create copies. */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DATABASE = 'listebud_test_template';
+/** This run's id (set by the global setup) names the template and every copy of it. */
+const RUN = process.env.LISTEBUD_TEST_RUN ?? 'local';
+export const TEMPLATE_DATABASE = `listebud_test_${RUN}_template`;
 
 export function assertTestDatabaseName(name: string): void {
   if (!/test/i.test(name)) {
@@ -36,7 +38,7 @@ export interface TestDatabase {
 
 /** A fresh database cloned from the migrated template: one per test file, so files run in parallel. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `listebud_test_${randomBytes(6).toString('hex')}`;
+  const name = `listebud_test_${RUN}_${randomBytes(6).toString('hex')}`;
   assertTestDatabaseName(name);
   await withAdminClient((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
   return {
