@@ -8,12 +8,13 @@ import { AuthGuard } from './auth.guard.js';
 import { AuthRepository } from './auth.repository.js';
 import { AuthService } from './auth.service.js';
 import { LoginThrottle } from './login-throttle.js';
+import { TotpService } from './totp.service.js';
 import { StaffSessionEntity } from './staff-session.entity.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([StaffSessionEntity]), AccountsModule, AuditModule],
   controllers: [AuthController],
-  providers: [AuthRepository, AuthService, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, LoginThrottle],
+  providers: [AuthRepository, AuthService, LoginThrottle, TotpService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, LoginThrottle, TotpService],
 })
 export class AuthModule {}

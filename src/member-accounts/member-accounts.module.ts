@@ -14,6 +14,7 @@ import { MemberAccountsController } from './member-accounts.controller.js';
 import { MemberAccountsRepository } from './member-accounts.repository.js';
 import { MemberAuthService } from './member-auth.service.js';
 import { MemberSessionEntity } from './member-session.entity.js';
+import { MemberTotpService } from './member-totp.service.js';
 
 @Module({
   imports: [
@@ -27,7 +28,7 @@ import { MemberSessionEntity } from './member-session.entity.js';
     RecipientsModule,
   ],
   controllers: [MemberAccountsController],
-  providers: [MemberAccountsRepository, ActivationService, MemberAuthService],
-  exports: [ActivationService, MemberAuthService],
+  providers: [MemberAccountsRepository, ActivationService, MemberAuthService, MemberTotpService],
+  exports: [ActivationService, MemberAuthService, MemberTotpService],
 })
 export class MemberAccountsModule {}

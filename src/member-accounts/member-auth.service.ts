@@ -10,7 +10,7 @@ import { AgeEncryptor } from '../bundles/crypto/age-encryptor.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { DomainError, ValidationFailedError } from '../common/domain-error.js';
+import { ValidationFailedError } from '../common/domain-error.js';
 import { newId, newSecretToken, sha256Hex } from '../common/ids.js';
 import { MembersService } from '../members/members.service.js';
 import { NoticesService } from '../notices/notices.service.js';
@@ -18,7 +18,7 @@ import { MemberAccountEntity, type Locale } from './member-account.entity.js';
 import { currentPasswordWrong, loginFailed, memberSessionRequired } from './member-accounts.errors.js';
 import { MemberAccountsRepository } from './member-accounts.repository.js';
 import { MemberSessionEntity } from './member-session.entity.js';
-import { newSessionKey, openSecret, sealSecret } from './session-seal.js';
+import { newSessionKey, openSecret, sealSecret } from '../common/secret-box.js';
 
 /** Sessions are touched at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -195,5 +195,3 @@ export class MemberAuthService {
     });
   }
 }
-
-export const secondFactorRequired = () => new DomainError('unauthenticated', 'SECOND_FACTOR_REQUIRED', 'Enter the code from your authenticator app', 'code');

@@ -10,6 +10,7 @@ const MESSAGES: Record<string, { da: string; en: string }> = {
   INVALID_EMAIL: { da: 'Skriv en gyldig e-mailadresse, fx navn@eksempel.dk', en: 'Enter a valid e-mail address, like name@example.org' },
   INVALID_NAME: { da: 'Skriv dit navn (højst 200 tegn)', en: 'Enter your name (at most 200 characters)' },
   INVALID_CHANNEL: { da: 'Vælg, hvor du kender os fra', en: 'Choose where you know us from' },
+  TOTP_CODE_WRONG: { da: 'Koden er forkert eller for gammel. Prøv med den nye kode', en: 'The code is wrong or too old. Try the new code' },
   CURRENT_PASSWORD_WRONG: { da: 'Den nuværende adgangskode er forkert', en: 'The current password is wrong' },
 };
 

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { readCookie } from '../auth/session-cookie.js';
-import { memberSessionRequired } from '../member-accounts/member-accounts.errors.js';
+import { memberSessionRequired, secondFactorRequired } from '../member-accounts/member-accounts.errors.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
 import { MEMBER_COOKIE, type PortalRequest } from './portal-context.js';
 
@@ -13,7 +13,8 @@ export class MemberSessionGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<PortalRequest>();
     const cookie = readCookie(req, MEMBER_COOKIE);
     const session = cookie ? await this.auth.resolve(cookie) : undefined;
-    if (!session || session.secondFactorPending) throw memberSessionRequired();
+    if (!session) throw memberSessionRequired();
+    if (session.secondFactorPending) throw secondFactorRequired();
     req.memberSession = session;
     return true;
   }

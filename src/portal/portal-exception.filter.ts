@@ -24,7 +24,7 @@ export class PortalExceptionFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<PortalRequest & RequestWithId>();
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof DomainError && exception.kind === 'unauthenticated') {
-      res.redirect(303, '/portal/login');
+      res.redirect(303, exception.code === 'SECOND_FACTOR_REQUIRED' ? '/portal/kode' : '/portal/login');
       return;
     }
     req.memberSession = undefined;

@@ -11,11 +11,12 @@ import { LOGGER } from '../common/logger.module.js';
 import { DistributionService } from '../distribution/distribution.service.js';
 import { ActivationService } from '../member-accounts/activation.service.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
+import { MemberTotpService } from '../member-accounts/member-totp.service.js';
 import { formErrors } from './form-errors.js';
 import { MEMBER_COOKIE, pageContext, sendPage, type PortalRequest } from './portal-context.js';
 import { PortalExceptionFilter } from './portal-exception.filter.js';
 import type { FieldError } from './views/layout.js';
-import { accessRequestPage, choosePasswordPage, forgotPasswordPage, loginPage, messagePage } from './views/public-pages.js';
+import { accessRequestPage, choosePasswordPage, codePage, forgotPasswordPage, loginPage, messagePage } from './views/public-pages.js';
 
 const TOKEN = /^lb[ar]_[A-Za-z0-9_-]{43}$/;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -28,6 +29,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export class PortalPublicController {
   constructor(
     private readonly auth: MemberAuthService,
+    private readonly totp: MemberTotpService,
     private readonly activation: ActivationService,
     private readonly accessRequests: AccessRequestsService,
     private readonly distribution: DistributionService,
@@ -37,8 +39,8 @@ export class PortalPublicController {
 
   @Get('login')
   async loginForm(@Req() req: PortalRequest, @Res() res: Response) {
-    const cookie = readCookie(req, MEMBER_COOKIE);
-    if (cookie && (await this.auth.resolve(cookie))) return res.redirect(303, '/portal');
+    const session = await this.currentSession(req);
+    if (session) return res.redirect(303, session.secondFactorPending ? '/portal/kode' : '/portal');
     sendPage(res, loginPage(pageContext(req, res, this.config.orgName)));
   }
 
@@ -47,14 +49,40 @@ export class PortalPublicController {
     const ctx = pageContext(req, res, this.config.orgName);
     const email = str(req.body?.email);
     try {
-      const { cookie } = await this.auth.login(email, str(req.body?.password), req.ip ?? 'unknown');
+      const { cookie, session } = await this.auth.login(email, str(req.body?.password), req.ip ?? 'unknown');
       this.setMemberCookie(res, cookie);
-      res.redirect(303, '/portal');
+      res.redirect(303, session.secondFactorPending ? '/portal/kode' : '/portal');
     } catch (error) {
       if (!(error instanceof DomainError) || (error.code !== 'LOGIN_FAILED' && error.code !== 'LOGIN_THROTTLED')) throw error;
       const throttled = error.code === 'LOGIN_THROTTLED';
       const errors: FieldError[] = [{ field: 'email', message: throttled ? ctx.t.loginThrottled : ctx.t.loginFailed }];
       sendPage(res, loginPage(ctx, { email, errors }), throttled ? 429 : 401);
+    }
+  }
+
+  /** Second step for members who turned on two-step login. */
+  @Get('kode')
+  async codeForm(@Req() req: PortalRequest, @Res() res: Response) {
+    const session = await this.currentSession(req);
+    if (!session) return res.redirect(303, '/portal/login');
+    if (!session.secondFactorPending) return res.redirect(303, '/portal');
+    sendPage(res, codePage(pageContext(req, res, this.config.orgName)));
+  }
+
+  @Post('kode')
+  async code(@Req() req: PortalRequest, @Res() res: Response) {
+    const session = await this.currentSession(req);
+    if (!session) return res.redirect(303, '/portal/login');
+    const ctx = pageContext(req, res, this.config.orgName);
+    try {
+      await this.totp.passSecondFactor(session, str(req.body?.code), req.ip ?? 'unknown');
+      res.redirect(303, '/portal');
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'LOGIN_THROTTLED') {
+        return sendPage(res, codePage(ctx, { errors: [{ field: 'code', message: ctx.t.loginThrottled }] }), 429);
+      }
+      if (!(error instanceof DomainError) || error.code !== 'TOTP_CODE_WRONG') throw error;
+      sendPage(res, codePage(ctx, { errors: [{ field: 'code', message: ctx.t.codeWrong }] }), 401);
     }
   }
 
@@ -146,6 +174,11 @@ export class PortalPublicController {
 
   private linkInvalid(ctx: ReturnType<typeof pageContext>, res: Response) {
     sendPage(res, messagePage(ctx, ctx.t.linkInvalidTitle, ctx.t.linkInvalid, { href: '/portal/nulstil', label: ctx.t.forgotTitle }), 410);
+  }
+
+  private async currentSession(req: PortalRequest) {
+    const cookie = readCookie(req, MEMBER_COOKIE);
+    return cookie ? this.auth.resolve(cookie) : undefined;
   }
 
   private setMemberCookie(res: Response, cookie: string) {

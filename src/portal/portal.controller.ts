@@ -5,16 +5,17 @@ import { BundlesService } from '../bundles/bundles.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Public } from '../common/auth.decorators.js';
 import { clearSessionCookie } from '../auth/session-cookie.js';
-import { notFound } from '../common/domain-error.js';
+import { DomainError, notFound } from '../common/domain-error.js';
 import { entryBytes, readZip } from '../common/zip/zip-reader.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { MemberAuthService, type MemberSession } from '../member-accounts/member-auth.service.js';
+import { MemberTotpService } from '../member-accounts/member-totp.service.js';
 import { formErrors } from './form-errors.js';
 import { MemberSessionGuard } from './member-session.guard.js';
 import { MyDataService } from './my-data.service.js';
 import { MEMBER_COOKIE, pageContext, sendPage, type PortalRequest } from './portal-context.js';
 import { PortalExceptionFilter } from './portal-exception.filter.js';
-import { changePasswordPage, consentPage, messagesPage, myDataPage, recipientsPage } from './views/member-pages.js';
+import { changePasswordPage, consentPage, messagesPage, myDataPage, recipientsPage, totpPage } from './views/member-pages.js';
 import type { PortalTexts } from './views/portal-texts.js';
 
 const DOWNLOADS = {
@@ -30,6 +31,8 @@ const DONE: Record<string, (t: PortalTexts) => string> = {
   consent: (t) => t.consentSaved,
   password: (t) => t.passwordChanged,
   erasure: (t) => t.erasureOpen,
+  'totp-on': (t) => t.totpEnabled,
+  'totp-off': (t) => t.totpDisabled,
 };
 
 const flash = (req: PortalRequest, t: PortalTexts) => {
@@ -50,6 +53,7 @@ export class PortalController {
     private readonly myData: MyDataService,
     private readonly bundles: BundlesService,
     private readonly auth: MemberAuthService,
+    private readonly totp: MemberTotpService,
     private readonly config: AppConfig,
   ) {}
 
@@ -150,6 +154,42 @@ export class PortalController {
       const errors = formErrors(error, ctx.locale);
       if (!errors) throw error;
       sendPage(res, changePasswordPage(ctx, { errors }), 400);
+    }
+  }
+
+  @Get('to-trin')
+  async totpForm(@Req() req: PortalRequest, @Res() res: Response) {
+    const ctx = await this.ctx(req, res);
+    sendPage(res, totpPage(ctx, await this.totp.status(session(req).memberId), { flash: flash(req, ctx.t) }));
+  }
+
+  @Post('to-trin/start')
+  async totpStart(@Req() req: PortalRequest, @Res() res: Response) {
+    await this.totp.start(session(req));
+    res.redirect(303, '/portal/to-trin');
+  }
+
+  @Post('to-trin/bekraeft')
+  async totpConfirm(@Req() req: PortalRequest, @Res() res: Response) {
+    await this.totpStep(req, res, () => this.totp.confirm(session(req), String(req.body?.code ?? '')), 'totp-on');
+  }
+
+  @Post('to-trin/sluk')
+  async totpDisable(@Req() req: PortalRequest, @Res() res: Response) {
+    await this.totpStep(req, res, () => this.totp.disable(session(req), String(req.body?.code ?? '')), 'totp-off');
+  }
+
+  private async totpStep(req: PortalRequest, res: Response, step: () => Promise<void>, done: string) {
+    try {
+      await step();
+      res.redirect(303, `/portal/to-trin?done=${done}`);
+    } catch (error) {
+      // A second submit of the same form (already on, or already off): show the page as it is now.
+      if (error instanceof DomainError && error.code === 'TOTP_NOT_STARTED') return res.redirect(303, '/portal/to-trin');
+      const ctx = await this.ctx(req, res);
+      const errors = formErrors(error, ctx.locale);
+      if (!errors) throw error;
+      sendPage(res, totpPage(ctx, await this.totp.status(session(req).memberId), { errors }), 400);
     }
   }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
+import { generate } from 'otplib';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
@@ -140,9 +141,26 @@ describe('accessibility (WCAG 2.1 AA, axe-core) and 200 % zoom', () => {
     await page.getByLabel('Adgangskode').fill('a quiet harbour in late november');
     await page.getByRole('button', { name: 'Log ind' }).click();
     expect(await page.locator('h1').innerText()).toBe('Mine beskeder');
-    for (const path of ['/portal', '/portal/samtykke', '/portal/modtagere', '/portal/mine-data', '/portal/adgangskode', '/portal/beskeder/00000000-0000-4000-8000-000000000000/zip', '/portal?lang=en', '/portal/samtykke?lang=en']) {
+    for (const path of ['/portal', '/portal/samtykke', '/portal/modtagere', '/portal/mine-data', '/portal/adgangskode', '/portal/to-trin', '/portal/beskeder/00000000-0000-4000-8000-000000000000/zip', '/portal?lang=en', '/portal/samtykke?lang=da']) {
       await check(path);
     }
+    // Two-step login: the set-up page with its key, the page when on, and the code step of a login.
+    await page.goto('/portal/to-trin');
+    await page.getByRole('button', { name: 'Slå to-trins-login til' }).click();
+    violations.push(...(await accessibilityViolations(page)));
+    if (await overflowsSideways(page)) overflowing.push('/portal/to-trin (set-up)');
+    const secret = (await page.locator('dl.totp dd code').first().innerText()).replace(/\s+/g, '');
+    await page.getByLabel('Kode fra appen (6 cifre)').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Bekræft og slå til' }).click();
+    expect(await page.locator('.flash').innerText()).toContain('To-trins-login er slået til');
+    violations.push(...(await accessibilityViolations(page)));
+    await page.getByRole('button', { name: 'Log ud' }).click();
+    await page.getByLabel('E-mailadresse').fill(member.email);
+    await page.getByLabel('Adgangskode').fill('a quiet harbour in late november');
+    await page.getByRole('button', { name: 'Log ind' }).click();
+    expect(await page.locator('h1').innerText()).toBe('Skriv koden fra din app');
+    violations.push(...(await accessibilityViolations(page)));
+    if (await overflowsSideways(page)) overflowing.push('/portal/kode');
     await context.close();
     expect(violations).toEqual([]);
     expect(overflowing).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
+import { generate } from 'otplib';
 import { Clock } from '../../src/common/clock.js';
 import { readZip } from '../../src/common/zip/zip-reader.js';
 import { unique } from '../factories/factories.js';
@@ -245,5 +246,46 @@ describe('login', () => {
     const session = login.headers.getSetCookie().find((c) => c.startsWith('lb_member='))!;
     expect(session).toMatch(/HttpOnly/);
     expect(session).toMatch(/SameSite=Strict/);
+  });
+});
+
+describe('two-step login (TOTP)', () => {
+  it('is set up with a confirmed code, then asked for at every login, and can be turned off', async () => {
+    const world = await portalWorld(t.app);
+    const member = await consentingMember(t.app, world.network.id);
+    const { client } = await activateMember(t.app, sink, baseUrl, world.coordinator.token, member);
+    expect((await client.get('/portal/to-trin')).text).toContain('action="/portal/to-trin/start"');
+    expect((await client.post('/portal/to-trin/start', {})).status).toBe(303);
+    const setup = await client.get('/portal/to-trin');
+    const secret = /<dd><code>([A-Z2-7 ]+)<\/code><\/dd>/.exec(setup.text)![1].replace(/ /g, '');
+    expect(secret.length).toBeGreaterThanOrEqual(16);
+    const stored = await t.dataSource.query(`SELECT totp_secret FROM member_account WHERE member_id = $1`, [member.id]);
+    expect(stored[0].totp_secret).not.toContain(secret);
+
+    const wrong = await client.post('/portal/to-trin/bekraeft', { code: '000000' === (await generate({ secret })) ? '111111' : '000000' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('href="#code"');
+    expect((await client.post('/portal/to-trin/bekraeft', { code: await generate({ secret }) })).location).toBe('/portal/to-trin?done=totp-on');
+
+    const next = new PortalClient(baseUrl);
+    await next.get('/portal/login');
+    const login = await next.post('/portal/login', { email: member.email, password: MEMBER_PASSWORD });
+    expect(login.location).toBe('/portal/kode');
+    const blocked = await next.get('/portal');
+    expect(blocked.status).toBe(303);
+    expect(blocked.location).toBe('/portal/kode');
+    await next.get('/portal/kode');
+    const bad = await next.post('/portal/kode', { code: '12345' });
+    expect(bad.status).toBe(401);
+    expect((await next.post('/portal/kode', { code: await generate({ secret }) })).location).toBe('/portal');
+    expect((await next.get('/portal')).status).toBe(200);
+    const failures = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'member.login_failed' AND subject_id = $1 AND detail->>'reason' = 'wrong_second_factor'`, [member.id]);
+    expect(failures[0].n).toBe(1);
+
+    await next.get('/portal/to-trin');
+    expect((await next.post('/portal/to-trin/sluk', { code: await generate({ secret }) })).location).toBe('/portal/to-trin?done=totp-off');
+    const third = new PortalClient(baseUrl);
+    await third.get('/portal/login');
+    expect((await third.post('/portal/login', { email: member.email, password: MEMBER_PASSWORD })).location).toBe('/portal');
   });
 });

@@ -16,12 +16,13 @@ export interface FieldError {
   message: string;
 }
 
-const NAV: { href: string; key: 'navMessages' | 'navConsent' | 'navRecipients' | 'navData' | 'navPassword' }[] = [
+const NAV: { href: string; key: 'navMessages' | 'navConsent' | 'navRecipients' | 'navData' | 'navPassword' | 'navTotp' }[] = [
   { href: '/portal', key: 'navMessages' },
   { href: '/portal/samtykke', key: 'navConsent' },
   { href: '/portal/modtagere', key: 'navRecipients' },
   { href: '/portal/mine-data', key: 'navData' },
   { href: '/portal/adgangskode', key: 'navPassword' },
+  { href: '/portal/to-trin', key: 'navTotp' },
 ];
 
 export const csrfField = (ctx: PageContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;

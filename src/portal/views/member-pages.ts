@@ -147,3 +147,21 @@ ${field({ name: 'passwordRepeat', label: t.passwordRepeat, type: 'password', aut
     { flash: o.flash },
   );
 }
+
+export function totpPage(ctx: PageContext, status: { state: 'off' } | { state: 'pending'; secret: string; uri: string } | { state: 'on' }, o: { errors?: FieldError[]; flash?: string } = {}): string {
+  const { t } = ctx;
+  const errors = o.errors ?? [];
+  const codeField = field({ name: 'code', label: t.totpCode, autocomplete: 'one-time-code', errors, required: true });
+  const body =
+    status.state === 'off'
+      ? html`<p>${t.totpIntro}</p><p>${t.totpOff}</p>
+<form method="post" action="/portal/to-trin/start">${csrfField(ctx)}<button type="submit">${t.totpStart}</button></form>`
+      : status.state === 'pending'
+        ? html`${errorSummary(ctx, errors)}<p>${t.totpPendingIntro}</p>
+<dl class="totp"><dt>${t.totpKey}</dt><dd><code>${status.secret.replace(/(.{4})/g, '$1 ').trim()}</code></dd>
+<dt>${t.totpUri}</dt><dd><code class="wrap">${status.uri}</code></dd></dl>
+<form method="post" action="/portal/to-trin/bekraeft" novalidate>${csrfField(ctx)}${codeField}<button type="submit">${t.totpConfirm}</button></form>`
+        : html`${errorSummary(ctx, errors)}<p>${t.totpOn}</p>
+<form method="post" action="/portal/to-trin/sluk" novalidate>${csrfField(ctx)}${codeField}<button type="submit" class="secondary">${t.totpDisable}</button></form>`;
+  return layout(ctx, t.totpTitle, body, { flash: o.flash });
+}

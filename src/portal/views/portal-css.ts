@@ -47,5 +47,9 @@ th{background:#eef3fa}
 ul.downloads{list-style:none;margin:0;padding:0}
 .consent-text{white-space:pre-wrap;border:1px solid #6b6b6b;padding:.75rem 1rem;background:#fafafa;max-height:20rem;overflow:auto}
 .hp{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
+dl.totp dt{font-weight:700;margin-top:.75rem}
+dl.totp dd{margin:0}
+code.wrap{word-break:break-all}
+code{font-size:1.05rem}
 footer.site{border-top:1px solid #6b6b6b;padding:1rem;max-width:60rem;margin:0 auto;color:#3d3d3d}
 `;

@@ -87,3 +87,20 @@ ${field({ name: 'email', label: t.email, type: 'email', value: o.email, autocomp
 </form>`,
   );
 }
+
+/** The second step of a login with two-step login on. */
+export function codePage(ctx: PageContext, o: { errors?: FieldError[] } = {}): string {
+  const { t } = ctx;
+  const errors = o.errors ?? [];
+  return layout(
+    ctx,
+    t.codeTitle,
+    html`${errorSummary(ctx, errors)}
+<p>${t.codeIntro}</p>
+<form method="post" action="/portal/kode" novalidate>
+${csrfField(ctx)}
+${field({ name: 'code', label: t.totpCode, autocomplete: 'one-time-code', errors, required: true })}
+<button type="submit">${t.codeButton}</button>
+</form>`,
+  );
+}

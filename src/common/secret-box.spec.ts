@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { newSessionKey, openSecret, sealSecret } from './session-seal.js';
+import { newSessionKey, openSecret, sealSecret } from './secret-box.js';
 
-describe('session seal', () => {
+describe('secret box', () => {
   const identity = 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ';
 
   it('opens with the cookie key of the same session', () => {

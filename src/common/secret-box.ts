@@ -4,12 +4,12 @@ const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** A fresh key for one session; it lives only in the member's cookie. */
+/** A fresh 256-bit key (a member session's key lives only in the member's cookie). */
 export const newSessionKey = (): Buffer => randomBytes(KEY_BYTES);
 
 /**
- * AES-256-GCM under the session key, bound to the session id (associated data), so a sealed
- * identity copied to another session row does not open.
+ * AES-256-GCM under `key`, bound to an owner id (associated data: a session id, a member id), so a
+ * sealed secret copied to another row does not open.
  */
 export function sealSecret(key: Buffer, sessionId: string, secret: string): Buffer {
   const iv = randomBytes(IV_BYTES);
