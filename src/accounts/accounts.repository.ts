@@ -43,6 +43,10 @@ export class AccountsRepository {
     if (networkIds.length) await tx.insert(StaffNetworkEntity, networkIds.map((networkId) => ({ staffId, networkId })));
   }
 
+  async updateTotp(tx: EntityManager, id: string, patch: { totpSecret: string | null; totpEnabledAt: Date | null }, at: Date): Promise<void> {
+    await tx.update(StaffAccountEntity, { id }, { ...patch, updatedAt: at });
+  }
+
   async insertToken(tx: EntityManager, token: ApiTokenEntity): Promise<void> {
     await tx.insert(ApiTokenEntity, token);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { type Actor, type StaffActor, type StaffRole } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { forbidden, ValidationFailedError } from '../common/domain-error.js';
@@ -50,7 +50,7 @@ export class AccountsService {
         if (await this.repository.findByEmail(email, tx)) throw staffEmailTaken();
         if ((await this.repository.countExistingNetworks(networkIds, tx)) !== networkIds.length) throw networksNotFound();
         const now = this.clock.now();
-        const account = Object.assign(new StaffAccountEntity(), { id: newId(), email, passwordHash, role: input.role, disabledAt: null, createdAt: now, updatedAt: now });
+        const account = Object.assign(new StaffAccountEntity(), { id: newId(), email, passwordHash, role: input.role, disabledAt: null, totpSecret: null, totpEnabledAt: null, createdAt: now, updatedAt: now });
         await this.repository.insert(tx, account);
         await this.repository.replaceNetworks(tx, account.id, networkIds);
         await this.audit.record(tx, actor, {
@@ -118,6 +118,24 @@ export class AccountsService {
       return undefined;
     }
     return (await this.hasher.verify(account.passwordHash, password)) ? account : undefined;
+  }
+
+  /** The staff member's sealed TOTP secret and whether it is in force. */
+  async totpOf(staffId: string): Promise<{ sealed: string | null; enabled: boolean }> {
+    const account = await this.repository.findById(staffId);
+    if (!account) throw staffNotFound();
+    return { sealed: account.totpSecret, enabled: account.totpEnabledAt !== null };
+  }
+
+  /** Stores a (sealed) TOTP secret: pending set-up when `enabledAt` is null, in force otherwise. */
+  async setTotp(tx: EntityManager, actor: StaffActor, sealed: string | null, enabledAt: Date | null): Promise<void> {
+    await this.repository.updateTotp(tx, actor.id, { totpSecret: sealed, totpEnabledAt: enabledAt }, this.clock.now());
+    await this.audit.record(tx, actor, {
+      action: enabledAt ? 'staff.totp_enabled' : 'staff.totp_setup_started',
+      subjectType: 'staff',
+      subjectId: actor.id,
+      detail: {},
+    });
   }
 
   async findIdByEmail(email: string): Promise<string | undefined> {

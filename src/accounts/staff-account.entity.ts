@@ -8,6 +8,9 @@ export class StaffAccountEntity {
   @Column({ name: 'password_hash', type: 'text' }) passwordHash!: string;
   @Column('text') role!: StaffRole;
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true }) disabledAt!: Date | null;
+  /** Sealed TOTP secret (see TotpService); set-up started when not null, in force once enabled. */
+  @Column({ name: 'totp_secret', type: 'text', nullable: true }) totpSecret!: string | null;
+  @Column({ name: 'totp_enabled_at', type: 'timestamptz', nullable: true }) totpEnabledAt!: Date | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

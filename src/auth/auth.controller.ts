@@ -4,10 +4,10 @@ import type { Request, Response } from 'express';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { StaffDto } from '../accounts/dto/staff.dto.js';
 import { AppConfig } from '../config/app-config.js';
-import type { Actor } from '../common/actor.js';
-import { CurrentActor, Public, Roles } from '../common/auth.decorators.js';
+import type { Actor, StaffActor } from '../common/actor.js';
+import { AllowBeforeSecondFactor, CurrentActor, Public, Roles } from '../common/auth.decorators.js';
 import { AuthService } from './auth.service.js';
-import { LoginDto } from './dto/login.dto.js';
+import { LoginDto, TotpCodeDto, TotpSetupDto } from './dto/login.dto.js';
 import { clearSessionCookie, readCookie, setSessionCookie, STAFF_SESSION_COOKIE } from './session-cookie.js';
 
 @ApiTags('auth')
@@ -24,12 +24,30 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: StaffDto, description: 'sets an HttpOnly session cookie' })
   async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const { token, actor } = await this.auth.login(body.email, body.password, req.ip ?? 'unknown');
+    const { token, actor } = await this.auth.login(body.email, body.password, req.ip ?? 'unknown', body.code);
     setSessionCookie(res, STAFF_SESSION_COOKIE, token, this.config.secureCookies);
     return this.accounts.describe(actor.id);
   }
 
+  @Post('totp/setup')
+  @Roles('admin', 'coordinator', 'auditor')
+  @AllowBeforeSecondFactor()
+  @HttpCode(200)
+  @ApiOkResponse({ type: TotpSetupDto, description: 'a new secret; in force once a code from it is confirmed at totp/enable' })
+  startTotp(@CurrentActor() actor: Actor) {
+    return this.auth.startTotp(actor as StaffActor);
+  }
+
+  @Post('totp/enable')
+  @Roles('admin', 'coordinator', 'auditor')
+  @AllowBeforeSecondFactor()
+  @HttpCode(204)
+  async enableTotp(@CurrentActor() actor: Actor, @Body() body: TotpCodeDto): Promise<void> {
+    await this.auth.confirmTotp(actor as StaffActor, body.code);
+  }
+
   @Post('logout')
+  @AllowBeforeSecondFactor()
   @Roles('admin', 'coordinator', 'auditor')
   @HttpCode(204)
   async logout(@CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
@@ -39,6 +57,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @AllowBeforeSecondFactor()
   @Roles('admin', 'coordinator', 'auditor')
   @ApiOkResponse({ type: StaffDto })
   me(@CurrentActor() actor: Actor) {

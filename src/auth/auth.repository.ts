@@ -19,6 +19,11 @@ export class AuthRepository {
     await this.dataSource.manager.update(StaffSessionEntity, { id }, { lastSeenAt: at });
   }
 
+  /** A confirmed TOTP set-up lifts the set-up-only restriction from the staff member's sessions. */
+  async clearSecondFactorPending(tx: EntityManager, staffId: string): Promise<void> {
+    await tx.update(StaffSessionEntity, { staffId, endedAt: IsNull() }, { secondFactorPending: false });
+  }
+
   async endSession(tx: EntityManager, id: string, at: Date): Promise<void> {
     await tx.update(StaffSessionEntity, { id }, { endedAt: at });
   }

@@ -10,9 +10,13 @@ import { DomainError } from '../common/domain-error.js';
 import { newId, newSecretToken, sha256Hex } from '../common/ids.js';
 import { AuthRepository } from './auth.repository.js';
 import { LoginThrottle } from './login-throttle.js';
+import { TotpService } from './totp.service.js';
 import { StaffSessionEntity } from './staff-session.entity.js';
 
 const wrongCredentials = () => new DomainError('unauthenticated', 'LOGIN_FAILED', 'The e-mail or password is wrong');
+const secondFactorRequired = () => new DomainError('unauthenticated', 'SECOND_FACTOR_REQUIRED', 'Give the code from your authenticator app', 'code');
+const totpNotStarted = () => new DomainError('conflict', 'TOTP_NOT_STARTED', 'Start the TOTP set-up first');
+const totpCodeWrong = () => new DomainError('invalid', 'TOTP_CODE_WRONG', 'The code is wrong or too old', 'code');
 /** Sessions are touched at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -26,9 +30,14 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly throttle: LoginThrottle,
+    private readonly totp: TotpService,
   ) {}
 
-  async login(email: string, password: string, clientAddress: string): Promise<{ token: string; actor: StaffActor }> {
+  /**
+   * Password, then the TOTP code for accounts that have one. With STAFF_TOTP_REQUIRED an account
+   * without TOTP gets a session that may only set it up (`setupPending`).
+   */
+  async login(email: string, password: string, clientAddress: string, code?: string): Promise<{ token: string; actor: StaffActor; setupPending: boolean }> {
     await this.throttle.assertAllowed('staff', email, clientAddress);
     const account = await this.accounts.checkPassword(email, password);
     const now = this.clock.now();
@@ -36,10 +45,19 @@ export class AuthService {
       await this.throttle.record('staff', email, clientAddress, false);
       throw wrongCredentials();
     }
+    if (account.totpEnabledAt) {
+      if (code === undefined) throw secondFactorRequired();
+      const secret = account.totpSecret ? this.totp.open(account.id, account.totpSecret) : undefined;
+      if (!secret || !(await this.totp.check(secret, code))) {
+        await this.throttle.record('staff', email, clientAddress, false);
+        throw wrongCredentials();
+      }
+    }
     await this.throttle.record('staff', email, clientAddress, true);
+    const setupPending = this.config.staffTotpRequired && !account.totpEnabledAt;
     const token = newSecretToken('lbs');
     await this.dataSource.transaction(async (tx) => {
-      const session = Object.assign(new StaffSessionEntity(), { id: newId(), staffId: account.id, tokenHash: sha256Hex(token), createdAt: now, lastSeenAt: now, endedAt: null });
+      const session = Object.assign(new StaffSessionEntity(), { id: newId(), staffId: account.id, tokenHash: sha256Hex(token), createdAt: now, lastSeenAt: now, endedAt: null, secondFactorPending: setupPending });
       await this.repository.insertSession(tx, session);
       await this.audit.record(tx, { type: 'staff', id: account.id, role: account.role, networkIds: [] }, {
         action: 'staff.logged_in',
@@ -50,17 +68,36 @@ export class AuthService {
     });
     const actor = await this.accounts.actorFor(account.id);
     if (!actor) throw wrongCredentials();
-    return { token, actor };
+    return { token, actor, setupPending };
   }
 
   /** The staff member behind a session cookie, if the session is live and not idle too long. */
-  async actorForSession(token: string): Promise<StaffActor | undefined> {
+  async actorForSession(token: string): Promise<{ actor: StaffActor; setupPending: boolean } | undefined> {
     const session = await this.repository.findLiveSession(sha256Hex(token));
     if (!session) return undefined;
     const now = this.clock.now();
     if (now.getTime() - session.lastSeenAt.getTime() > this.config.staffSessionIdleMinutes * 60_000) return undefined;
     if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await this.repository.touchSession(session.id, now);
-    return this.accounts.actorFor(session.staffId);
+    const actor = await this.accounts.actorFor(session.staffId);
+    return actor ? { actor, setupPending: session.secondFactorPending } : undefined;
+  }
+
+  /** Starts (or restarts) TOTP set-up: a new secret, in force only once a code from it is confirmed. */
+  async startTotp(actor: StaffActor): Promise<{ secret: string; otpauthUri: string }> {
+    const secret = this.totp.newSecret();
+    await this.dataSource.transaction((tx) => this.accounts.setTotp(tx, actor, this.totp.seal(actor.id, secret), null));
+    return { secret, otpauthUri: this.totp.uri(secret, 'listebud staff') };
+  }
+
+  async confirmTotp(actor: StaffActor, code: string): Promise<void> {
+    const { sealed, enabled } = await this.accounts.totpOf(actor.id);
+    if (!sealed || enabled) throw totpNotStarted();
+    const secret = this.totp.open(actor.id, sealed);
+    if (!secret || !(await this.totp.check(secret, code))) throw totpCodeWrong();
+    await this.dataSource.transaction(async (tx) => {
+      await this.accounts.setTotp(tx, actor, sealed, this.clock.now());
+      await this.repository.clearSecondFactorPending(tx, actor.id);
+    });
   }
 
   actorForToken(token: string): Promise<StaffActor | undefined> {

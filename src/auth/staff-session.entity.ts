@@ -8,4 +8,6 @@ export class StaffSessionEntity {
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'last_seen_at', type: 'timestamptz' }) lastSeenAt!: Date;
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true }) endedAt!: Date | null;
+  /** With STAFF_TOTP_REQUIRED: the session may only set up TOTP until a code is confirmed. */
+  @Column({ name: 'second_factor_pending', type: 'boolean', default: false }) secondFactorPending!: boolean;
 }

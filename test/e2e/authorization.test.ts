@@ -169,6 +169,9 @@ const CASES: Case[] = [
   { method: 'get', route: '/api/v1/audit/events', path: () => '/api/v1/audit/events', expect: staffOnly(200, 403, 403, 200) },
   { method: 'get', route: '/api/v1/audit/verify', path: () => '/api/v1/audit/verify', expect: staffOnly(200, 403, 403, 200) },
   { method: 'get', route: '/api/v1/auth/me', path: () => '/api/v1/auth/me', expect: staffOnly(200, 200, 200, 200) },
+  { method: 'post', route: '/api/v1/auth/totp/setup', path: () => '/api/v1/auth/totp/setup', expect: staffOnly(200, 200, 200, 200) },
+  // After a set-up a wrong code is refused for every staff role alike.
+  { method: 'post', route: '/api/v1/auth/totp/enable', path: () => '/api/v1/auth/totp/enable', body: () => ({ code: '00000x' }), expect: staffOnly(400, 400, 400, 400) },
   // With a bearer token there is no session to end, but the call itself is allowed for staff.
   { method: 'post', route: '/api/v1/auth/logout', path: () => '/api/v1/auth/logout', expect: staffOnly(204, 204, 204, 204) },
 ];

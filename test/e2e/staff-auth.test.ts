@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { generate } from 'otplib';
 import request from 'supertest';
 import { insertStaff, unique } from '../factories/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -74,5 +75,40 @@ describe('staff login', () => {
     await t.dataSource.query('UPDATE api_token SET revoked_at = now() WHERE staff_id = $1', [staff.id]);
     await request(t.http).get('/api/v1/auth/me').set('Authorization', `Bearer ${staff.token}`).expect(401);
     await request(t.http).get('/api/v1/auth/me').set('Authorization', 'Basic abc').expect(401);
+  });
+});
+
+describe('staff two-step login (STAFF_TOTP_REQUIRED)', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await startTestApp({ STAFF_TOTP_REQUIRED: 'true' });
+  });
+  afterAll(() => strict.close());
+
+  it('lets a new session only set up TOTP, then asks every login for a code', async () => {
+    const staff = await insertStaff(strict.app, 'coordinator');
+    const first = await request(strict.http).post('/api/v1/auth/login').send({ email: staff.email, password: staff.password }).expect(200);
+    const cookie = sessionCookie(first).split(';')[0];
+    const refused = await request(strict.http).get('/api/v1/networks').set('Cookie', cookie).expect(403);
+    expect(refused.body.code).toBe('TOTP_SETUP_REQUIRED');
+    await request(strict.http).get('/api/v1/auth/me').set('Cookie', cookie).expect(200);
+
+    const setup = await request(strict.http).post('/api/v1/auth/totp/setup').set('Cookie', cookie).expect(200);
+    expect(setup.body.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+    expect(setup.body.otpauthUri).not.toContain(encodeURIComponent(staff.email));
+    const secret = setup.body.secret as string;
+    const stored = await strict.dataSource.query(`SELECT totp_secret FROM staff_account WHERE id = $1`, [staff.id]);
+    expect(stored[0].totp_secret).not.toContain(secret);
+    const wrong = await request(strict.http).post('/api/v1/auth/totp/enable').set('Cookie', cookie).send({ code: '12345' }).expect(400);
+    expect(wrong.body.field).toBe('code');
+    await request(strict.http).post('/api/v1/auth/totp/enable').set('Cookie', cookie).send({ code: await generate({ secret }) }).expect(204);
+    await request(strict.http).get('/api/v1/networks').set('Cookie', cookie).expect(200);
+
+    const noCode = await request(strict.http).post('/api/v1/auth/login').send({ email: staff.email, password: staff.password }).expect(401);
+    expect(noCode.body.code).toBe('SECOND_FACTOR_REQUIRED');
+    const badCode = await request(strict.http).post('/api/v1/auth/login').send({ email: staff.email, password: staff.password, code: (await generate({ secret })) === '000000' ? '111111' : '000000' }).expect(401);
+    expect(badCode.body.code).toBe('LOGIN_FAILED');
+    const good = await request(strict.http).post('/api/v1/auth/login').send({ email: staff.email, password: staff.password, code: await generate({ secret }) }).expect(200);
+    await request(strict.http).get('/api/v1/networks').set('Cookie', sessionCookie(good).split(';')[0]).expect(200);
   });
 });
