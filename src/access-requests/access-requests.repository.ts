@@ -24,6 +24,10 @@ export class AccessRequestsRepository {
     });
   }
 
+  findPending(id: string) {
+    return this.dataSource.manager.findOneBy(AccessRequestEntity, { id, state: 'pending' });
+  }
+
   lockPending(tx: EntityManager, id: string) {
     return tx.createQueryBuilder(AccessRequestEntity, 'r').setLock('pessimistic_write').where("r.id = :id AND r.state = 'pending'", { id }).getOne();
   }

@@ -143,7 +143,7 @@ export class AccessRequestsService {
   }
 
   private async findPending(id: string): Promise<AccessRequestEntity> {
-    const request = await this.dataSource.transaction((tx) => this.repository.lockPending(tx, id));
+    const request = await this.repository.findPending(id);
     if (!request) throw accessRequestNotFound();
     return request;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessRequestsService } from '../access-requests/access-requests.service.js';
 import { BundlesService } from '../bundles/bundles.service.js';
+import { Clock } from '../common/clock.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { DataRequestsService } from '../data-requests/data-requests.service.js';
 import { EditionsService } from '../editions/editions.service.js';
@@ -25,6 +26,7 @@ export class MyDataService {
     private readonly accounts: MemberAuthService,
     private readonly accessRequests: AccessRequestsService,
     private readonly dataRequests: DataRequestsService,
+    private readonly clock: Clock,
   ) {}
 
   async messages(memberId: string): Promise<MessageRow[]> {
@@ -79,7 +81,7 @@ export class MyDataService {
     const networkIds = memberships.map((m) => m.networkId);
     const names = new Map(await Promise.all(networkIds.map(async (id) => [id, (await this.networks.get(SYSTEM, id)).name] as const)));
     return {
-      exportedAt: new Date().toISOString(),
+      exportedAt: this.clock.now().toISOString(),
       member: { id: member.id, name: member.name, email: member.email, phone: member.phone, address: member.address, postalCode: member.postalCode, city: member.city, aboutMe: member.aboutMe },
       memberships: memberships.map((m) => ({ networkId: m.networkId, network: names.get(m.networkId), status: m.status, joinedAt: m.joinedAt.toISOString() })),
       consent: await this.consent.ownHistory(memberId, networkIds),
