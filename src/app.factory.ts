@@ -11,7 +11,7 @@ import { requestIdMiddleware } from './common/request-id.js';
 import { createValidationPipe } from './common/validation.js';
 import { LOGGER } from './common/logger.module.js';
 import { AppConfig } from './config/app-config.js';
-import { csrfProtection } from './portal/csrf.js';
+import { csrfProtection } from './common/web/csrf.js';
 import { pageContext, sendPage } from './portal/portal-context.js';
 import { messagePage } from './portal/views/public-pages.js';
 

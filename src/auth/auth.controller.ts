@@ -8,7 +8,7 @@ import type { Actor, StaffActor } from '../common/actor.js';
 import { AllowBeforeSecondFactor, CurrentActor, Public, Roles } from '../common/auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto, TotpCodeDto, TotpSetupDto } from './dto/login.dto.js';
-import { clearSessionCookie, readCookie, setSessionCookie, STAFF_SESSION_COOKIE } from './session-cookie.js';
+import { clearSessionCookie, readCookie, setSessionCookie, STAFF_SESSION_COOKIE } from '../common/web/cookies.js';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')

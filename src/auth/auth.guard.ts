@@ -5,7 +5,7 @@ import type { Actor, StaffRole } from '../common/actor.js';
 import { BEFORE_SECOND_FACTOR_KEY, PUBLIC_KEY, ROLES_KEY } from '../common/auth.decorators.js';
 import { DomainError, forbidden } from '../common/domain-error.js';
 import { AuthService } from './auth.service.js';
-import { readCookie, STAFF_SESSION_COOKIE } from './session-cookie.js';
+import { readCookie, STAFF_SESSION_COOKIE } from '../common/web/cookies.js';
 
 const unauthenticated = () => new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Log in first');
 const totpSetupRequired = () =>

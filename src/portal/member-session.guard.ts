@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { readCookie } from '../auth/session-cookie.js';
+import { readCookie } from '../common/web/cookies.js';
 import { memberSessionRequired, secondFactorRequired } from '../member-accounts/member-accounts.errors.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
 import { MEMBER_COOKIE, type PortalRequest } from './portal-context.js';

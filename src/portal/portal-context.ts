@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { readCookie } from '../auth/session-cookie.js';
+import { readCookie } from '../common/web/cookies.js';
 import type { MemberSession } from '../member-accounts/member-auth.service.js';
 import type { PageContext } from './views/layout.js';
 import { TEXTS, type Locale } from './views/portal-texts.js';

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { AccessRequestsService } from '../access-requests/access-requests.service.js';
-import { readCookie, setSessionCookie } from '../auth/session-cookie.js';
+import { readCookie, setSessionCookie } from '../common/web/cookies.js';
 import { AppConfig } from '../config/app-config.js';
 import { Public } from '../common/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { BundlesService } from '../bundles/bundles.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Public } from '../common/auth.decorators.js';
-import { clearSessionCookie } from '../auth/session-cookie.js';
+import { clearSessionCookie } from '../common/web/cookies.js';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { entryBytes, readZip } from '../common/zip/zip-reader.js';
 import { UuidPipe } from '../common/uuid.pipe.js';

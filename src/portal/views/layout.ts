@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../common/web/html.js';
 import type { Locale, PortalTexts } from './portal-texts.js';
 
 export interface PageContext {
@@ -42,7 +42,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, options:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${ctx.orgName}</title>
-<link rel="stylesheet" href="/assets/portal.css">
+<link rel="stylesheet" href="/assets/site.css">
 </head>
 <body>
 <a class="skip" href="#main">${t.skip}</a>

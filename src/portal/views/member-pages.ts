@@ -1,5 +1,5 @@
 import { MEMBER_FIELDS } from '../../members/member-fields.js';
-import { html } from './html.js';
+import { html } from '../../common/web/html.js';
 import { csrfField, errorSummary, field, layout, type FieldError, type PageContext } from './layout.js';
 import { formatDate } from './portal-texts.js';
 

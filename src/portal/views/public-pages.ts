@@ -1,4 +1,4 @@
-import { html } from './html.js';
+import { html } from '../../common/web/html.js';
 import { csrfField, errorSummary, field, layout, type FieldError, type PageContext } from './layout.js';
 
 export function loginPage(ctx: PageContext, o: { email?: string; errors?: FieldError[]; message?: string } = {}): string {

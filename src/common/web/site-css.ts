@@ -1,8 +1,8 @@
 /**
- * The portal's one stylesheet, served from /assets/portal.css (the CSP allows styles from self
+ * The one stylesheet of the portal and the staff console, served from /assets/site.css (the CSP allows styles from self
  * only). Large type, strong contrast, visible focus, one column that reflows at 200 % zoom.
  */
-export const PORTAL_CSS = `
+export const SITE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
 html{font-size:112.5%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;line-height:1.55;color:#1b1b1b;background:#ffffff}

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { readCookie } from '../auth/session-cookie.js';
+import { readCookie } from './cookies.js';
 
 export const CSRF_COOKIE = 'lb_csrf';
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
