@@ -12,12 +12,11 @@ import { createValidationPipe } from './common/validation.js';
 import { LOGGER } from './common/logger.module.js';
 import { AppConfig } from './config/app-config.js';
 import { csrfProtection } from './common/web/csrf.js';
+import { FORM_BODY_LIMIT, IMPORT_BODY_LIMIT, IMPORT_FORM_BODY_LIMIT, JSON_BODY_LIMIT } from './common/web/limits.js';
 import { pageContext, sendPage } from './portal/portal-context.js';
 import { messagePage } from './portal/views/public-pages.js';
 
-export const JSON_BODY_LIMIT = '100kb';
-export const IMPORT_BODY_LIMIT = '20mb';
-export const FORM_BODY_LIMIT = '20kb';
+export { IMPORT_BODY_LIMIT, JSON_BODY_LIMIT } from './common/web/limits.js';
 
 /**
  * Pages load nothing but their own stylesheet; no scripts at all. The OpenAPI explorer at
@@ -56,9 +55,11 @@ export async function createApp(context: AppContext): Promise<INestApplication> 
   app.use('/api/v1/networks/:networkId/members/import', express.raw({ type: () => true, limit: IMPORT_BODY_LIMIT }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   const config = app.get(AppConfig);
-  app.use('/portal', express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 50 }));
+  // The console's import confirmation carries the checked file back; every other form is small.
+  app.use(/^\/console\/netvaerk\/[^/]+\/import\/gem$/, express.urlencoded({ extended: false, limit: IMPORT_FORM_BODY_LIMIT, parameterLimit: 10 }));
+  app.use(['/portal', '/console'], express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 200 }));
   app.use(
-    '/portal',
+    ['/portal', '/console'],
     csrfProtection(config.sessionSecret ?? '', config.secureCookies, (req, res) => {
       const ctx = pageContext(req, res, config.orgName);
       sendPage(res, messagePage(ctx, ctx.t.csrfTitle, ctx.t.csrf), 403);

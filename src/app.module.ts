@@ -22,6 +22,7 @@ import { AccessRequestsModule } from './access-requests/access-requests.module.j
 import { DataRequestsModule } from './data-requests/data-requests.module.js';
 import { MemberAccountsModule } from './member-accounts/member-accounts.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 export interface AppContext {
   config: AppConfig;
@@ -55,6 +56,7 @@ export class AppModule {
         AccessRequestsModule,
         DataRequestsModule,
         PortalModule,
+        ConsoleModule,
         ...(jobs ? [SchedulerModule] : []),
       ],
       controllers: [HealthController],

@@ -163,6 +163,11 @@ export class MemberAuthService {
     };
   }
 
+  /** Whether the member has activated a portal account (staff see it, to know whether to send a link). */
+  async hasAccount(memberId: string): Promise<boolean> {
+    return (await this.repository.findAccount(memberId)) !== null;
+  }
+
   private async requireAccount(memberId: string): Promise<MemberAccountEntity> {
     const account = await this.repository.findAccount(memberId);
     if (!account) throw memberSessionRequired();

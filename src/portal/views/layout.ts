@@ -1,4 +1,7 @@
+import { csrfInput, errorSummary as summary, type FieldError } from '../../common/web/forms.js';
 import { html, type SafeHtml } from '../../common/web/html.js';
+
+export { field, type FieldError } from '../../common/web/forms.js';
 import type { Locale, PortalTexts } from './portal-texts.js';
 
 export interface PageContext {
@@ -11,11 +14,6 @@ export interface PageContext {
   loggedIn: boolean;
 }
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
 const NAV: { href: string; key: 'navMessages' | 'navConsent' | 'navRecipients' | 'navData' | 'navPassword' | 'navTotp' }[] = [
   { href: '/portal', key: 'navMessages' },
   { href: '/portal/samtykke', key: 'navConsent' },
@@ -25,7 +23,7 @@ const NAV: { href: string; key: 'navMessages' | 'navConsent' | 'navRecipients' |
   { href: '/portal/to-trin', key: 'navTotp' },
 ];
 
-export const csrfField = (ctx: PageContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;
+export const csrfField = (ctx: PageContext) => csrfInput(ctx.csrfToken);
 
 /** The whole page: landmarks, skip link, language switch, and the member menu when logged in. */
 export function layout(ctx: PageContext, title: string, body: SafeHtml, options: { flash?: string } = {}): string {
@@ -61,33 +59,5 @@ ${body}
 </html>`.value;
 }
 
-/** Errors listed at the top, each linking to its field (GOV.UK pattern, read out at once). */
-export function errorSummary(ctx: PageContext, errors: FieldError[]): SafeHtml | '' {
-  if (errors.length === 0) return '';
-  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">${ctx.t.errorSummary}</h2>
-<ul>${errors.map((e) => html`<li><a href="#${e.field}">${e.message}</a></li>`)}</ul></div>`;
-}
-
-export interface FieldOptions {
-  name: string;
-  label: string;
-  type?: 'text' | 'email' | 'password';
-  value?: string;
-  hint?: string;
-  autocomplete?: string;
-  errors?: FieldError[];
-  required?: boolean;
-}
-
-/** A labelled input with its hint and error tied to it for screen readers. */
-export function field(o: FieldOptions): SafeHtml {
-  const error = o.errors?.find((e) => e.field === o.name);
-  const described = [o.hint ? `${o.name}-hint` : '', error ? `${o.name}-error` : ''].filter(Boolean).join(' ');
-  return html`<div class="field${error ? ' has-error' : ''}">
-<label for="${o.name}">${o.label}</label>
-${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
-${error ? html`<p class="error" id="${o.name}-error">${error.message}</p>` : ''}
-<input id="${o.name}" name="${o.name}" type="${o.type ?? 'text'}"${o.value ? html` value="${o.value}"` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}>
-</div>`;
-}
+/** The page's error summary, titled in the page's language. */
+export const errorSummary = (ctx: PageContext, errors: FieldError[]) => summary(ctx.t.errorSummary, errors);

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { AccessRequestsModule } from '../access-requests/access-requests.module.js';
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { ConsentModule } from '../consent/consent.module.js';
+import { DistributionModule } from '../distribution/distribution.module.js';
+import { EditionsModule } from '../editions/editions.module.js';
+import { ListsModule } from '../lists/lists.module.js';
+import { MemberAccountsModule } from '../member-accounts/member-accounts.module.js';
+import { MembersModule } from '../members/members.module.js';
+import { NetworksModule } from '../networks/networks.module.js';
+import { NoticesModule } from '../notices/notices.module.js';
+import { ConsoleAuthController } from './console-auth.controller.js';
+import { ConsoleDistributionController } from './console-distribution.controller.js';
+import { ConsoleExceptionFilter } from './console-exception.filter.js';
+import { ConsoleMembersController } from './console-members.controller.js';
+import { ConsoleStaffController } from './console-staff.controller.js';
+import { StaffSessionGuard } from './staff-session.guard.js';
+
+/** The staff console: server-rendered pages over the same services as the staff API. */
+@Module({
+  imports: [
+    AccessRequestsModule,
+    AccountsModule,
+    AuthModule,
+    ConsentModule,
+    DistributionModule,
+    EditionsModule,
+    ListsModule,
+    MemberAccountsModule,
+    MembersModule,
+    NetworksModule,
+    NoticesModule,
+  ],
+  controllers: [ConsoleAuthController, ConsoleMembersController, ConsoleDistributionController, ConsoleStaffController],
+  providers: [StaffSessionGuard, ConsoleExceptionFilter],
+})
+export class ConsoleModule {}
