@@ -86,24 +86,7 @@ export class ActivationService {
       const entity = await this.spend(tx, 'activation', token);
       const actor: Actor = { type: 'member', id: entity.memberId };
       if (await this.repository.findAccount(entity.memberId, tx)) throw linkInvalid();
-      const recipientId = await this.recipients.addPortalKey(tx, actor, entity.memberId, keys.recipient);
-      const now = this.clock.now();
-      await this.repository.insertAccount(
-        tx,
-        Object.assign(new MemberAccountEntity(), {
-          memberId: entity.memberId,
-          passwordHash: keys.passwordHash,
-          wrappedIdentity: keys.wrappedIdentity,
-          recipientId,
-          locale: 'da',
-          totpSecret: null,
-          totpEnabledAt: null,
-          activatedAt: now,
-          passwordChangedAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit.record(tx, actor, { action: 'member_account.activated', subjectType: 'member', subjectId: entity.memberId, detail: { recipientId } });
+      await this.createAccount(tx, actor, entity.memberId, keys, {});
       return { memberId: entity.memberId, identity: keys.identity };
     });
   }
@@ -118,24 +101,7 @@ export class ActivationService {
     const keys = await this.newKeys(password);
     await this.dataSource.transaction(async (tx) => {
       if (await this.repository.findAccount(memberId, tx)) throw accountAlreadyActive();
-      const recipientId = await this.recipients.addPortalKey(tx, actor, memberId, keys.recipient);
-      const now = this.clock.now();
-      await this.repository.insertAccount(
-        tx,
-        Object.assign(new MemberAccountEntity(), {
-          memberId,
-          passwordHash: keys.passwordHash,
-          wrappedIdentity: keys.wrappedIdentity,
-          recipientId,
-          locale: 'da',
-          totpSecret: null,
-          totpEnabledAt: null,
-          activatedAt: now,
-          passwordChangedAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit.record(tx, actor, { action: 'member_account.activated', subjectType: 'member', subjectId: memberId, detail: { recipientId, via: 'demo_seed' } });
+      await this.createAccount(tx, actor, memberId, keys, { via: 'demo_seed' });
     });
   }
 
@@ -177,6 +143,28 @@ export class ActivationService {
       await this.audit.record(tx, actor, { action: 'member_account.password_reset', subjectType: 'member', subjectId: entity.memberId, detail: { recipientId, reissuedBundles: reissued } });
       return { memberId: entity.memberId, identity: keys.identity };
     });
+  }
+
+  /** The account row, its portal key and the audit event, in the caller's transaction. */
+  private async createAccount(tx: EntityManager, actor: Actor, memberId: string, keys: NewKeys, detail: Record<string, string>): Promise<void> {
+    const recipientId = await this.recipients.addPortalKey(tx, actor, memberId, keys.recipient);
+    const now = this.clock.now();
+    await this.repository.insertAccount(
+      tx,
+      Object.assign(new MemberAccountEntity(), {
+        memberId,
+        passwordHash: keys.passwordHash,
+        wrappedIdentity: keys.wrappedIdentity,
+        recipientId,
+        locale: 'da',
+        totpSecret: null,
+        totpEnabledAt: null,
+        activatedAt: now,
+        passwordChangedAt: now,
+        updatedAt: now,
+      }),
+    );
+    await this.audit.record(tx, actor, { action: 'member_account.activated', subjectType: 'member', subjectId: memberId, detail: { recipientId, ...detail } });
   }
 
   private assertPassword(password: string): void {

@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError, forbidden } from '../common/domain-error.js';
 import { newId } from '../common/ids.js';
 import { AuditService } from '../audit/audit.service.js';
-import { parseRecipient } from '../bundles/crypto/age-recipient.js';
+import { parseRecipient, type ParsedRecipient } from '../bundles/crypto/age-recipient.js';
 import { MembersService } from '../members/members.service.js';
 import type { RecipientDto } from './dto/recipient.dto.js';
 import { MemberRecipientEntity } from './member-recipient.entity.js';
@@ -40,23 +40,7 @@ export class RecipientsService {
       if (await this.repository.findLive(memberId, parsed.recipient, tx)) {
         throw new DomainError('conflict', 'RECIPIENT_EXISTS', 'This key is already registered for the member', 'recipient');
       }
-      const entity = Object.assign(new MemberRecipientEntity(), {
-        id: newId(),
-        memberId,
-        kind: parsed.kind,
-        recipient: parsed.recipient,
-        fingerprint: parsed.fingerprint,
-        source: 'registered',
-        createdAt: this.clock.now(),
-        revokedAt: null,
-      });
-      await this.repository.insert(tx, entity);
-      await this.audit.record(tx, actor, {
-        action: 'recipient.added',
-        subjectType: 'member',
-        subjectId: memberId,
-        detail: { recipientId: entity.id, kind: entity.kind, fingerprint: entity.fingerprint },
-      });
+      const entity = await this.insert(tx, actor, memberId, parsed, 'registered');
       return toDto(entity);
     });
   }
@@ -66,14 +50,18 @@ export class RecipientsService {
    * never see the identity itself; it is stored only wrapped under the member's password.
    */
   async addPortalKey(tx: EntityManager, actor: Actor, memberId: string, recipient: string): Promise<string> {
-    const parsed = parseRecipient(recipient);
+    const entity = await this.insert(tx, actor, memberId, parseRecipient(recipient), 'portal');
+    return entity.id;
+  }
+
+  private async insert(tx: EntityManager, actor: Actor, memberId: string, parsed: ParsedRecipient, source: MemberRecipientEntity['source']): Promise<MemberRecipientEntity> {
     const entity = Object.assign(new MemberRecipientEntity(), {
       id: newId(),
       memberId,
       kind: parsed.kind,
       recipient: parsed.recipient,
       fingerprint: parsed.fingerprint,
-      source: 'portal',
+      source,
       createdAt: this.clock.now(),
       revokedAt: null,
     });
@@ -82,9 +70,9 @@ export class RecipientsService {
       action: 'recipient.added',
       subjectType: 'member',
       subjectId: memberId,
-      detail: { recipientId: entity.id, kind: entity.kind, fingerprint: entity.fingerprint, source: 'portal' },
+      detail: { recipientId: entity.id, kind: entity.kind, fingerprint: entity.fingerprint, source },
     });
-    return entity.id;
+    return entity;
   }
 
   /** Retires a key (a forgotten password makes a new identity); bundles are no longer encrypted to it. */

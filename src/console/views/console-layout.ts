@@ -1,5 +1,6 @@
 import { csrfInput, errorSummary as summary, type FieldError } from '../../common/web/forms.js';
 import { html, type SafeHtml } from '../../common/web/html.js';
+import { pageShell } from '../../common/web/page-shell.js';
 import type { StaffRole } from '../../common/actor.js';
 import type { ConsoleTexts, Locale } from './console-texts.js';
 
@@ -32,31 +33,20 @@ function nav(ctx: ConsoleContext): SafeHtml | '' {
 /** The staff console's page frame: the portal's look, a staff menu, the language switch. */
 export function consoleLayout(ctx: ConsoleContext, title: string, body: SafeHtml, options: { flash?: string; refreshSeconds?: number } = {}): string {
   const { t } = ctx;
-  return html`<!doctype html>
-<html lang="${ctx.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
-<title>${title} · ${t.consoleName} · ${ctx.orgName}</title>
-<link rel="stylesheet" href="/assets/site.css">
-</head>
-<body>
-<a class="skip" href="#main">${t.skip}</a>
-<header class="site">
-<div class="bar"><p class="org">${ctx.orgName} · ${t.consoleName}</p>
-<a class="lang" href="${ctx.path}?lang=${t.otherLanguageCode}" lang="${t.otherLanguageCode}" hreflang="${t.otherLanguageCode}">${t.otherLanguage}</a>
-${ctx.role ? html`<form method="post" action="/console/logout" class="logout">${csrf(ctx)}<button type="submit" class="link-button">${t.logout}</button></form>` : ''}</div>
-${nav(ctx)}
-</header>
-<main id="main" tabindex="-1">
-<h1>${title}</h1>
-${options.flash ? html`<p class="flash" role="status">${options.flash}</p>` : ''}
-${body}
-</main>
-<footer class="site"><p>${ctx.orgName}</p></footer>
-</body>
-</html>`.value;
+  return pageShell({
+    locale: ctx.locale,
+    documentTitle: `${title} · ${t.consoleName} · ${ctx.orgName}`,
+    skipLabel: t.skip,
+    siteLine: `${ctx.orgName} · ${t.consoleName}`,
+    otherLanguage: { href: `${ctx.path}?lang=${t.otherLanguageCode}`, code: t.otherLanguageCode, label: t.otherLanguage },
+    headerEnd: ctx.role ? html`<form method="post" action="/console/logout" class="logout">${csrf(ctx)}<button type="submit" class="link-button">${t.logout}</button></form>` : '',
+    nav: nav(ctx),
+    heading: title,
+    flash: options.flash,
+    body,
+    footer: ctx.orgName,
+    refreshSeconds: options.refreshSeconds,
+  });
 }
 
 export function consoleMessage(ctx: ConsoleContext, title: string, text: string): string {

@@ -1,5 +1,6 @@
 import { csrfInput, errorSummary as summary, type FieldError } from '../../common/web/forms.js';
 import { html, type SafeHtml } from '../../common/web/html.js';
+import { pageShell } from '../../common/web/page-shell.js';
 
 export { field, type FieldError } from '../../common/web/forms.js';
 import type { Locale, PortalTexts } from './portal-texts.js';
@@ -34,29 +35,19 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, options:
       )}</ul></nav>`
     : '';
   const logout = ctx.loggedIn ? html`<form method="post" action="/portal/logout" class="logout">${csrfField(ctx)}<button type="submit" class="link-button">${t.logout}</button></form>` : '';
-  return html`<!doctype html>
-<html lang="${ctx.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${ctx.orgName}</title>
-<link rel="stylesheet" href="/assets/site.css">
-</head>
-<body>
-<a class="skip" href="#main">${t.skip}</a>
-<header class="site">
-<div class="bar"><p class="org">${ctx.orgName} · ${t.portalName}</p>
-<a class="lang" href="${ctx.path}?lang=${t.otherLanguageCode}" lang="${t.otherLanguageCode}" hreflang="${t.otherLanguageCode}">${t.otherLanguage}</a>${logout}</div>
-${nav}
-</header>
-<main id="main" tabindex="-1">
-<h1>${title}</h1>
-${options.flash ? html`<p class="flash" role="status">${options.flash}</p>` : ''}
-${body}
-</main>
-<footer class="site"><p>${t.footer}</p></footer>
-</body>
-</html>`.value;
+  return pageShell({
+    locale: ctx.locale,
+    documentTitle: `${title} · ${ctx.orgName}`,
+    skipLabel: t.skip,
+    siteLine: `${ctx.orgName} · ${t.portalName}`,
+    otherLanguage: { href: `${ctx.path}?lang=${t.otherLanguageCode}`, code: t.otherLanguageCode, label: t.otherLanguage },
+    headerEnd: logout,
+    nav,
+    heading: title,
+    flash: options.flash,
+    body,
+    footer: t.footer,
+  });
 }
 
 /** The page's error summary, titled in the page's language. */
