@@ -5,6 +5,10 @@ import { CommandOptions, parseArgs } from './cli/cli-args.js';
 import type { CliCommand } from './cli/command.js';
 import { adminCreateCommand } from './cli/commands/admin-create.command.js';
 import { auditVerifyCommand } from './cli/commands/audit-verify.command.js';
+import { auditCheckpointCommand } from './cli/commands/audit-checkpoint.command.js';
+import { auditExportCommand } from './cli/commands/audit-export.command.js';
+import { auditPublicKeyCommand } from './cli/commands/audit-public-key.command.js';
+import { auditTraceCommand } from './cli/commands/audit-trace.command.js';
 import { demoSeedCommand } from './cli/commands/demo-seed.command.js';
 import { membersImportCommand } from './cli/commands/members-import.command.js';
 import { networksCreateCommand } from './cli/commands/networks-create.command.js';
@@ -29,6 +33,10 @@ const COMMANDS: CliCommand[] = [
   editionsShowCommand,
   bundlesGetCommand,
   auditVerifyCommand,
+  auditExportCommand,
+  auditCheckpointCommand,
+  auditPublicKeyCommand,
+  auditTraceCommand,
 ];
 
 function usage(): string {
@@ -54,6 +62,12 @@ function describeFailure(error: unknown): string {
   return `Unexpected failure: ${(error as Error)?.message ?? String(error)}`;
 }
 
+/** Prints the result as the last line of stdout; `{ ok: false }` exits 1. */
+function report(result: unknown): number {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return (result as { ok?: unknown })?.ok === false ? 1 : 0;
+}
+
 /** On success the last line of stdout is one JSON object; on failure a message on stderr and exit 1. */
 async function main(): Promise<number> {
   const { command: name, options } = parseArgs(process.argv.slice(2));
@@ -63,6 +77,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const commandOptions = new CommandOptions(options, command.options);
+  const io = { readStdin, info: (line: string) => process.stdout.write(`${line}\n`) };
+  if (command.runOffline && command.offline?.(commandOptions)) return report(await command.runOffline(commandOptions, io));
   const config = loadConfig();
   resolveSessionSecret(config);
   // Logs go to stderr so stdout holds only the result.
@@ -74,9 +90,7 @@ async function main(): Promise<number> {
       abortOnError: false,
     });
     try {
-      const result = await command.run(app, commandOptions, { readStdin, info: (line) => process.stdout.write(`${line}\n`) });
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      return (result as { ok?: unknown })?.ok === false ? 1 : 0;
+      return report(await command.run(app, commandOptions, io));
     } finally {
       await app.close();
     }

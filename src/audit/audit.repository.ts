@@ -6,14 +6,19 @@ import { AuditEventEntity } from './audit-event.entity.js';
 /** Any fixed 64-bit number: serialises appends so the chain has one head. */
 const AUDIT_APPEND_LOCK_KEY = 4_801_230_772;
 
-export interface AuditQuery {
+/** What auditors filter the log by; every field narrows the result. */
+export interface AuditFilter {
+  /** Events after this sequence number (a cursor). */
   afterSeq?: number;
-  limit: number;
   action?: string;
   actorId?: string;
   networkId?: string;
   subjectId?: string;
+  /** Events about this member: its subject, or `detail.memberId` (bundles, access requests). */
+  memberId?: string;
+  /** Inclusive. */
   from?: Date;
+  /** Exclusive. */
   to?: Date;
 }
 
@@ -45,17 +50,52 @@ export class AuditRepository {
       .getMany();
   }
 
-  async search(query: AuditQuery): Promise<AuditEventEntity[]> {
+  /** One page in sequence order, with the number of events the filter matches. */
+  async search(filter: AuditFilter, offset: number, limit: number): Promise<{ rows: AuditEventEntity[]; total: number }> {
+    const qb = this.filtered(filter);
+    const total = await qb.getCount();
+    const rows = await qb.orderBy('e.seq', 'ASC').offset(offset).limit(limit).getMany();
+    return { rows, total };
+  }
+
+  /** Matching events in (afterSeq, uptoSeq], in seq order: an export reads the log in such batches. */
+  async batch(filter: AuditFilter, afterSeq: number, uptoSeq: number, limit: number): Promise<AuditEventEntity[]> {
+    return this.filtered({ ...filter, afterSeq: Math.max(afterSeq, filter.afterSeq ?? 0) })
+      .andWhere('e.seq <= :uptoSeq', { uptoSeq })
+      .orderBy('e.seq', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async headSeq(): Promise<number> {
+    const rows: { seq: string }[] = await this.dataSource.query('SELECT seq FROM audit_event ORDER BY seq DESC LIMIT 1');
+    return rows[0] ? Number(rows[0].seq) : 0;
+  }
+
+  /** Every event about one subject (a bundle, say), oldest first. */
+  async ofSubject(subjectType: string, subjectId: string): Promise<AuditEventEntity[]> {
+    return this.dataSource
+      .getRepository(AuditEventEntity)
+      .createQueryBuilder('e')
+      .where('e.subject_type = :subjectType AND e.subject_id = :subjectId', { subjectType, subjectId })
+      .orderBy('e.seq', 'ASC')
+      .getMany();
+  }
+
+  private filtered(filter: AuditFilter) {
     const qb = this.dataSource
       .getRepository(AuditEventEntity)
       .createQueryBuilder('e')
-      .where('e.seq > :afterSeq', { afterSeq: query.afterSeq ?? 0 });
-    if (query.action) qb.andWhere('e.action = :action', { action: query.action });
-    if (query.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: query.actorId });
-    if (query.networkId) qb.andWhere('e.network_id = :networkId', { networkId: query.networkId });
-    if (query.subjectId) qb.andWhere('e.subject_id = :subjectId', { subjectId: query.subjectId });
-    if (query.from) qb.andWhere('e.at >= :from', { from: query.from });
-    if (query.to) qb.andWhere('e.at < :to', { to: query.to });
-    return qb.orderBy('e.seq', 'ASC').limit(query.limit).getMany();
+      .where('e.seq > :afterSeq', { afterSeq: filter.afterSeq ?? 0 });
+    if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
+    if (filter.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
+    if (filter.networkId) qb.andWhere('e.network_id = :networkId', { networkId: filter.networkId });
+    if (filter.subjectId) qb.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });
+    if (filter.memberId) {
+      qb.andWhere(`(e.subject_id = :memberId OR e.detail ->> 'memberId' = :memberId)`, { memberId: filter.memberId });
+    }
+    if (filter.from) qb.andWhere('e.at >= :from', { from: filter.from });
+    if (filter.to) qb.andWhere('e.at < :to', { to: filter.to });
+    return qb;
   }
 }

@@ -16,7 +16,13 @@ import { LocalBundleStorage } from './storage/local-bundle-storage.js';
     BundlesRepository,
     BundlesService,
     AgeEncryptor,
-    { provide: BundleStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalBundleStorage(config.dataDir) },
+    {
+      provide: BundleStorage,
+      inject: [AppConfig],
+      // The AWS SDK is loaded only when the object store is configured.
+      useFactory: async (config: AppConfig): Promise<BundleStorage> =>
+        config.s3 ? new (await import('./storage/s3-bundle-storage.js')).S3BundleStorage(config.s3) : new LocalBundleStorage(config.dataDir),
+    },
   ],
   exports: [BundlesService, AgeEncryptor, BundleStorage],
 })

@@ -12,4 +12,10 @@ export interface CliCommand {
   usage: string;
   options: string[];
   run(app: INestApplicationContext, options: CommandOptions, io: CliIo): Promise<unknown>;
+  /**
+   * For work that needs neither configuration nor a database (an auditor checking an export on
+   * their own machine): when it answers true, `runOffline` runs instead of `run`.
+   */
+  offline?(options: CommandOptions): boolean;
+  runOffline?(options: CommandOptions, io: CliIo): Promise<unknown>;
 }

@@ -3,6 +3,8 @@ import { isTimeZone } from '../common/time-zone.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const BUNDLE_STORES = ['local', 's3'] as const;
+
 const optionalString = z
   .string()
   .transform((value) => value.trim())
@@ -37,9 +39,55 @@ export const configSchema = z.object({
   STAFF_TOTP_REQUIRED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   ACCESS_REQUESTS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
-});
+  /** Ed25519 private key (PKCS#8 PEM) or a path to one; unset: DATA_DIR/keys/audit-signing.pem. */
+  AUDIT_SIGNING_KEY: optionalString,
+  BUNDLE_STORE: z.enum(BUNDLE_STORES).default('local'),
+  S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()),
+  S3_REGION: z.string().trim().regex(/^[a-z0-9-]{1,50}$/, 'must be a region name such as eu-north-1').default('us-east-1'),
+  S3_BUCKET: optionalString.pipe(
+    z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3-63 lower-case letters, digits, dots and hyphens').optional(),
+  ),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  S3_PREFIX: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\/?$/, "must be folder names (letters, digits, '.', '-', '_') separated by '/'").optional(),
+  ),
+}).superRefine(s3StoreProblems, { when: () => true });
 
-export const SECRET_KEYS = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL']);
+export const SECRET_KEYS = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'S3_SECRET_ACCESS_KEY', 'AUDIT_SIGNING_KEY']);
+
+/**
+ * What BUNDLE_STORE=s3 needs besides its own keys. Runs even when other keys are bad (`when`), so
+ * boot still lists every problem at once; a value that failed its own check arrives here raw.
+ */
+function s3StoreProblems(input: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (input.BUNDLE_STORE !== 's3') return;
+  const problem = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message, input: undefined });
+  if (!input.S3_BUCKET) problem('S3_BUCKET', 'is required when BUNDLE_STORE is s3');
+  const id = Boolean(input.S3_ACCESS_KEY_ID);
+  const secret = Boolean(input.S3_SECRET_ACCESS_KEY);
+  if (id && !secret) problem('S3_SECRET_ACCESS_KEY', 'is required with S3_ACCESS_KEY_ID');
+  if (secret && !id) problem('S3_ACCESS_KEY_ID', 'is required with S3_SECRET_ACCESS_KEY');
+  // Only AWS itself has instance roles and the SDK's credential chain; a compatible store needs keys.
+  if (input.S3_ENDPOINT && !id && !secret) {
+    problem('S3_ACCESS_KEY_ID', 'is required when S3_ENDPOINT is set');
+    problem('S3_SECRET_ACCESS_KEY', 'is required when S3_ENDPOINT is set');
+  }
+}
+
+/** An S3-compatible object store for bundles (BUNDLE_STORE=s3). */
+export interface S3StoreConfig {
+  /** Unset: AWS itself. Set: MinIO or another compatible store. */
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  /** Unset (AWS only): the SDK's default credential chain, e.g. an instance role. */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  forcePathStyle: boolean;
+  /** '' or a folder ending in '/', put in front of every key. */
+  prefix: string;
+}
 
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -70,6 +118,12 @@ export class AppConfig {
   readonly mailMaxAttempts: number;
   /** Access requests accepted per client address and hour; more get a "try later" page. */
   readonly accessRequestsPerHour: number;
+  /** Where bundles are kept: DATA_DIR/bundles, or an S3-compatible object store all instances share. */
+  readonly bundleStore: (typeof BUNDLE_STORES)[number];
+  /** Set exactly when bundleStore is s3. */
+  readonly s3: S3StoreConfig | undefined;
+  /** The audit checkpoints' signing key as PEM text or a file path; every instance must use the same key. */
+  readonly auditSigningKey: string | undefined;
   /** Filled in by `resolveSessionSecret` before the app starts. */
   sessionSecret: string | undefined;
 
@@ -91,7 +145,20 @@ export class AppConfig {
     this.staffTotpRequired = parsed.STAFF_TOTP_REQUIRED;
     this.mailMaxAttempts = parsed.MAIL_MAX_ATTEMPTS;
     this.accessRequestsPerHour = parsed.ACCESS_REQUESTS_PER_HOUR;
+    this.auditSigningKey = parsed.AUDIT_SIGNING_KEY;
     this.sessionSecret = parsed.SESSION_SECRET;
+    this.bundleStore = parsed.BUNDLE_STORE;
+    this.s3 =
+      parsed.BUNDLE_STORE === 's3'
+        ? {
+            endpoint: parsed.S3_ENDPOINT,
+            region: parsed.S3_REGION,
+            bucket: parsed.S3_BUCKET!,
+            credentials: parsed.S3_ACCESS_KEY_ID && parsed.S3_SECRET_ACCESS_KEY ? { accessKeyId: parsed.S3_ACCESS_KEY_ID, secretAccessKey: parsed.S3_SECRET_ACCESS_KEY } : undefined,
+            forcePathStyle: parsed.S3_FORCE_PATH_STYLE ?? parsed.S3_ENDPOINT !== undefined,
+            prefix: parsed.S3_PREFIX ? parsed.S3_PREFIX.replace(/\/?$/, '/') : '',
+          }
+        : undefined;
   }
 
   get databaseMode(): DatabaseMode {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import type { Logger } from 'pino';
+import { AuditCheckpointsService } from '../audit/audit-checkpoints.service.js';
 import { BundlesService } from '../bundles/bundles.service.js';
 import { Clock } from '../common/clock.js';
 import { LOGGER } from '../common/logger.module.js';
@@ -15,13 +16,14 @@ import { NoticesService } from '../notices/notices.service.js';
  */
 @Injectable()
 export class SchedulerJobs implements OnApplicationBootstrap {
-  private running = { slots: false, work: false, expiry: false, mail: false };
+  private running = { slots: false, work: false, expiry: false, mail: false, checkpoint: false };
 
   constructor(
     private readonly editions: EditionsService,
     private readonly distribution: DistributionService,
     private readonly bundles: BundlesService,
     private readonly notices: NoticesService,
+    private readonly checkpoints: AuditCheckpointsService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -30,6 +32,17 @@ export class SchedulerJobs implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const removed = await this.bundles.removeStaleTemporaries();
     if (removed > 0) this.logger.warn({ files: removed }, 'removed partial bundle files left by a crash');
+    const { keyId, publicKeyBase64 } = this.checkpoints.publicKey();
+    this.logger.info({ keyId, publicKeyBase64 }, 'audit checkpoints are signed with this Ed25519 public key');
+  }
+
+  /** Checked every 5 minutes; the service makes at most one checkpoint per hour across instances. */
+  @Interval('audit-checkpoint', 5 * 60_000)
+  auditCheckpoint(): Promise<void> {
+    return this.guard('checkpoint', async () => {
+      const checkpoint = await this.checkpoints.createDue(this.clock.now());
+      if (checkpoint) this.logger.info({ seq: checkpoint.seq, keyId: checkpoint.keyId }, 'audit checkpoint signed');
+    });
   }
 
   @Interval('publish-due-slots', 30_000)

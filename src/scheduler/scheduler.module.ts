@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditModule } from '../audit/audit.module.js';
 import { BundlesModule } from '../bundles/bundles.module.js';
 import { DistributionModule } from '../distribution/distribution.module.js';
 import { EditionsModule } from '../editions/editions.module.js';
@@ -9,7 +10,7 @@ import { SchedulerJobs } from './scheduler.jobs.js';
 
 /** Only the server process loads this module; the CLI and the tests call the services directly. */
 @Module({
-  imports: [ScheduleModule.forRoot(), BundlesModule, DistributionModule, EditionsModule, ListsModule, NoticesModule],
+  imports: [ScheduleModule.forRoot(), AuditModule, BundlesModule, DistributionModule, EditionsModule, ListsModule, NoticesModule],
   providers: [SchedulerJobs],
 })
 export class SchedulerModule {}

@@ -156,6 +156,12 @@ const CASES: Case[] = [
   // Requests belong to no network yet: any coordinator works the queue, but links only members they reach.
   { method: 'post', route: '/api/v1/access-requests/{id}/approve', path: () => `/api/v1/access-requests/${nextRequest()}/approve`, body: () => ({ memberId: memberA }), expect: staffOnly(200, 200, 404, 403) },
   { method: 'post', route: '/api/v1/access-requests/{id}/reject', path: () => `/api/v1/access-requests/${nextRequest()}/reject`, expect: staffOnly(200, 200, 200, 403) },
+  // The auditors' distribution log: admins and auditors read it, only admins sign a checkpoint, and
+  // the public key checkpoints verify with is public.
+  { method: 'get', route: '/api/v1/audit/export', path: () => '/api/v1/audit/export?format=jsonl', expect: staffOnly(200, 403, 403, 200) },
+  { method: 'get', route: '/api/v1/audit/checkpoints', path: () => '/api/v1/audit/checkpoints', expect: staffOnly(200, 403, 403, 200) },
+  { method: 'post', route: '/api/v1/audit/checkpoints', path: () => '/api/v1/audit/checkpoints', expect: staffOnly(201, 403, 403, 403) },
+  { method: 'get', route: '/api/v1/audit/public-key', path: () => '/api/v1/audit/public-key', expect: { admin: 200, coordA: 200, coordB: 200, auditor: 200, anonymous: 200, badToken: 200 } },
   { method: 'get', route: '/api/v1/staff', path: () => '/api/v1/staff', expect: staffOnly(200, 403, 403, 403) },
   {
     method: 'post',
@@ -199,5 +205,33 @@ describe('authorization matrix', () => {
     const covered = new Set(CASES.map((c) => `${c.method} ${c.route}`));
     const uncovered = described.filter((d) => !covered.has(d) && d !== 'post /api/v1/auth/login');
     expect(uncovered).toEqual([]);
+  });
+});
+
+/**
+ * An auditor's own login, logout, second factor (/api/v1/auth/...) and personal API tokens: they
+ * change no member, network, list, edition, bundle or staff data, and an auditor needs them to
+ * read the log from a script.
+ */
+const auditorOwnCredentials = (method: string, path: string) => path.startsWith('/api/v1/auth/') || `${method} ${path}` === 'post /api/v1/tokens';
+
+describe('the auditor changes nothing', () => {
+  it('gets 403 from every mutating route the API describes, now and for routes added later', async () => {
+    const doc = await request(t.http).get('/api/docs-json').expect(200);
+    const ids: Record<string, string> = { networkId: networkA, memberId: memberA, listId: listA, editionId: editionA, staffId };
+    const mutating = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+      Object.keys(methods)
+        .filter((m): m is 'post' | 'put' | 'patch' | 'delete' => ['post', 'put', 'patch', 'delete'].includes(m))
+        .map((method) => ({ method, path })),
+    );
+    expect(mutating.length).toBeGreaterThan(20);
+    const answers: string[] = [];
+    for (const { method, path } of mutating) {
+      if (auditorOwnCredentials(method, path)) continue;
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? (name === 'id' ? nextRequest() : '00000000-0000-4000-8000-000000000000'));
+      const res = await request(t.http)[method](url).set('Authorization', `Bearer ${tokens.auditor}`).send({});
+      answers.push(`${res.status} ${method.toUpperCase()} ${path}`);
+    }
+    expect(answers.filter((a) => !a.startsWith('403 '))).toEqual([]);
   });
 });
