@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessRequestsModule } from '../access-requests/access-requests.module.js';
 import { AccountsModule } from '../accounts/accounts.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { ConsentModule } from '../consent/consent.module.js';
 import { DistributionModule } from '../distribution/distribution.module.js';
@@ -10,6 +11,7 @@ import { MemberAccountsModule } from '../member-accounts/member-accounts.module.
 import { MembersModule } from '../members/members.module.js';
 import { NetworksModule } from '../networks/networks.module.js';
 import { NoticesModule } from '../notices/notices.module.js';
+import { ConsoleAuditController } from './console-audit.controller.js';
 import { ConsoleAuthController } from './console-auth.controller.js';
 import { ConsoleDistributionController } from './console-distribution.controller.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
@@ -22,6 +24,7 @@ import { StaffSessionGuard } from './staff-session.guard.js';
   imports: [
     AccessRequestsModule,
     AccountsModule,
+    AuditModule,
     AuthModule,
     ConsentModule,
     DistributionModule,
@@ -32,7 +35,7 @@ import { StaffSessionGuard } from './staff-session.guard.js';
     NetworksModule,
     NoticesModule,
   ],
-  controllers: [ConsoleAuthController, ConsoleMembersController, ConsoleDistributionController, ConsoleStaffController],
+  controllers: [ConsoleAuthController, ConsoleMembersController, ConsoleDistributionController, ConsoleStaffController, ConsoleAuditController],
   providers: [StaffSessionGuard, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}

@@ -43,14 +43,14 @@ async function audit(page: Page) {
   if (await overflowsSideways(page)) overflowing.push(page.url());
 }
 
-async function logIn(context: BrowserContext, email: string, password: string) {
+async function logIn(context: BrowserContext, email: string, password: string, heading = 'Netværk') {
   const page = await context.newPage();
   await page.goto('/console/login');
   await audit(page);
   await page.getByLabel('E-mailadresse').fill(email);
   await page.getByLabel('Adgangskode').fill(password);
   await page.getByRole('button', { name: 'Log ind' }).click();
-  expect(await page.locator('h1').innerText()).toBe('Netværk');
+  expect(await page.locator('h1').innerText()).toBe(heading);
   return page;
 }
 
@@ -197,6 +197,23 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     expect(await adminPage.locator('h1').innerText()).toBe('Page not found');
     await audit(adminPage);
     await adminContext.close();
+
+    // Auditors land on the log: the signing key is shown, filters work, nothing there changes data.
+    const auditor = await insertStaff(t.app, 'auditor');
+    const auditorContext = await browser.newContext({ baseURL: baseUrl, viewport: { width: 640, height: 900 } });
+    const auditorPage = await logIn(auditorContext, auditor.email, auditor.password, 'Revisionslog');
+    const key = await request(t.http).get('/api/v1/audit/public-key').expect(200);
+    expect(await auditorPage.locator('main').innerText()).toContain(key.body.keyId);
+    await audit(auditorPage);
+    await auditorPage.getByLabel(/^Handling/).fill('edition.approved');
+    await auditorPage.getByRole('button', { name: 'Søg' }).click();
+    const actions = (await auditorPage.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[3]);
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(['edition.approved']));
+    await audit(auditorPage);
+    expect((await auditorPage.goto('/console/netvaerk/00000000-0000-4000-8000-000000000000/import'))?.status()).toBe(403);
+    await auditorContext.close();
+    expect((await page.goto('/console/revision'))?.status()).toBe(403);
     expect(violations).toEqual([]);
     expect(overflowing).toEqual([]);
   });

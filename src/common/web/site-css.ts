@@ -51,5 +51,10 @@ dl.totp dt{font-weight:700;margin-top:.75rem}
 dl.totp dd{margin:0}
 code.wrap{word-break:break-all}
 code{font-size:1.05rem}
+pre.wrap{white-space:pre-wrap;word-break:break-all;background:#fafafa;border:1px solid #6b6b6b;padding:.5rem}
+dl.facts dt{font-weight:700;margin-top:.5rem}
+dl.facts dd{margin:0}
+form.inline{display:inline-block;margin:.25rem .5rem .25rem 0}
+.pager{margin:1rem 0}
 footer.site{border-top:1px solid #6b6b6b;padding:1rem;max-width:60rem;margin:0 auto;color:#3d3d3d}
 `;

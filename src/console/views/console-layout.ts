@@ -53,9 +53,12 @@ export function consoleMessage(ctx: ConsoleContext, title: string, text: string)
   return consoleLayout(ctx, title, html`<p>${text}</p>`);
 }
 
-/** A table with a caption-less header row; rows are already-escaped cells. */
+/**
+ * A table with a header row; rows are already-escaped cells. The wrapper scrolls sideways on narrow
+ * screens, so it is a named, focusable region that a keyboard can scroll.
+ */
 export function table(headers: string[], rows: (string | number | SafeHtml)[][]): SafeHtml {
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${headers.filter(Boolean).join(', ')}"><table>
 <thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody>
 </table></div>`;
