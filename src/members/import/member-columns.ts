@@ -59,7 +59,9 @@ export function mapColumns(headings: string[], row: number): ColumnMap {
     const key = columnKeyFor(heading);
     if (key === undefined) {
       keys.push(null);
-      if (heading.trim() !== '') {
+      if (heading.includes('\uFFFD')) {
+        problems.push({ code: 'ENCODING', message: `The heading of column ${index + 1} holds bytes that are not valid text; save the file as "CSV UTF-8"`, row });
+      } else if (heading.trim() !== '') {
         problems.push({ code: 'UNKNOWN_COLUMN', message: `${describeColumn(heading, index)} is not a member field`, row });
       }
       return;

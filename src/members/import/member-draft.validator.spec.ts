@@ -75,16 +75,37 @@ describe('normaliseMember', () => {
   });
 
   it.each([
-    ['name', 'Anna\u202eHansen'],
     ['city', 'K\u0085benhavn'],
     ['name', 'Anna\tHansen'],
     ['address', 'Vestergade 5\nst.'],
+    ['name', 'Anna\u2028Hansen'],
     ['about_me', 'Hej\u0007'],
     ['about_me', 'Hej\rmed dig'],
-    ['email', 'a\u2066@example.dk'],
-  ])('refuses a control or text-direction character in %s', (field, text) => {
+    ['about_me', 'Hej\u0000'],
+  ])('refuses a control character in %s', (field, text) => {
     const key = { about_me: 'aboutMe', postal_code: 'postalCode' }[field] ?? field;
     expect(codes({ ...valid, [key]: text })).toContain(`${field}:CONTROL_CHARACTER`);
+  });
+
+  it.each([
+    ['name', 'Anna\u202eHansen'],
+    ['email', 'a\u2066@example.dk'],
+    ['city', 'Odense\u202c'],
+    ['about_me', '\u2067Hej\u2069'],
+  ])('refuses a bidi override or isolate in %s', (field, text) => {
+    const key = { about_me: 'aboutMe' }[field] ?? field;
+    expect(codes({ ...valid, [key]: text })).toContain(`${field}:BIDI_CONTROL`);
+  });
+
+  it('accepts right-to-left names, with the implicit direction marks real text uses', () => {
+    for (const name of ['محمد الأحمد', 'דוד כהן', 'Sara \u200fسارة', 'Omar \u200eعمر']) expect(codes({ ...valid, name })).toEqual([]);
+  });
+
+  it('refuses text a decoder could not read, and text garbled by a wrong encoding', () => {
+    expect(codes({ ...valid, name: 'Bo \ufffd' })).toEqual(['name:ENCODING']);
+    expect(codes({ ...valid, city: 'K\ud800benhavn' })).toEqual(['city:ENCODING']);
+    expect(codes({ ...valid, name: 'SÃ¸ren Ã†belÃ¸' })).toEqual(['name:GARBLED_TEXT']);
+    expect(codes({ ...valid, name: 'João Ãngelo', city: 'São Paulo' })).toEqual([]);
   });
 
   it('keeps tabs and line breaks in "about me", with Windows line breaks made plain', () => {
@@ -96,19 +117,22 @@ describe('normaliseMember', () => {
     ['city', '@SUM(A1)'],
     ['address', '+cmd|calc'],
     ['about_me', '-cmd'],
+    ['about_me', "-2+3+cmd|' /C calc'!A0"],
+    ['city', "+1+cmd|' /C calc'!A0"],
+    ['name', '- Anna'],
     ['phone', '=20123456'],
-  ])('refuses %s that starts like a spreadsheet formula', (field, text) => {
+  ])('refuses %s %j that starts like a spreadsheet formula', (field, text) => {
     const key = { about_me: 'aboutMe' }[field] ?? field;
     expect(codes({ ...valid, [key]: text })).toContain(`${field}:FORMULA`);
   });
 
   it('does not take a lone dash, a negative number or an international phone number for a formula', () => {
-    expect(codes({ ...valid, city: '-', address: '-5', phone: '+45 20 12 34 56' })).toEqual([]);
+    expect(codes({ ...valid, city: '-', address: '-5', phone: '+45 20 12 34 56', aboutMe: '+45 31 22 33 44 efter kl. 16' })).toEqual([]);
   });
 });
 
 describe('CPR numbers', () => {
-  it.each(['010190-1234', '0101901234', 'Mit cpr er 311299-4321.', 'cpr:2802851234'])('finds a CPR number in %j', (text) => {
+  it.each(['010190-1234', '0101901234', 'Mit cpr er 311299-4321.', 'cpr:2802851234', '010190 1234', '010190\u20131234', '010190 - 1234', '０１０１９０-１２３４'])('finds a CPR number in %j', (text) => {
     expect(containsCprNumber(text)).toBe(true);
   });
 

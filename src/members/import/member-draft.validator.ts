@@ -55,15 +55,30 @@ const RULES = {
   aboutMe: { field: 'about_me', max: 2000, multiline: true },
 } satisfies Record<keyof MemberInput, TextRule>;
 
-// C0, DEL, C1 and the bidi embedding/override/isolate characters that can make a list display
-// something other than what is stored.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const CONTROL_EXCEPT_TAB_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// C0, DEL, C1 and the line and paragraph separators: invisible in a list, and a line break where a
+// field must be one line. NUL is among them, so a stray NUL byte in a file is named by row and field.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_EXCEPT_TAB_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+// The bidi embeddings, overrides and isolates can make a list show something other than what is
+// stored ("Anna" displayed over "annA", an e-mail shown reversed). Right-to-left names need none of
+// them: Arabic and Hebrew letters carry their own direction, and the implicit marks (LRM U+200E,
+// RLM U+200F, ALM U+061C) that such text legitimately uses reorder nothing but neutral characters.
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
 // What Excel and LibreOffice evaluate when a list is exported and opened again. A lone "-" (often
-// "nothing") and "-5" are not formulas. A phone number may start with "+", so it is only held to = and @.
-const FORMULA = /^(?:[=@]|[+-]\D)/;
+// "nothing"), "-5" and "+45 20 12 34 56" are not formulas; a sign followed by a number and then an
+// operator, a call or a DDE link ("-2+3+cmd|' /C calc'!A0") is. A phone number may start with "+",
+// and is stored in E.164 anyway, so it is only held to = and @.
+const FORMULA = /^(?:[=@]|[+-](?!$|\d[^=+*/^&|!()]*$))/;
 const PHONE_FORMULA = /^[=@]/;
+
+// U+FFFD stands where a decoder met bytes it could not read: the text has already lost something.
+const REPLACEMENT = '\ufffd';
+// Only JSON can carry half a surrogate pair; PostgreSQL would get U+FFFD in its place.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// UTF-8 read as Windows-1252 and saved again ("SÃ¸ren" for "Søren"): Ã or Â followed by what
+// Windows-1252 shows for a UTF-8 continuation byte (0x80-0xBF). No real name holds such a pair.
+const MOJIBAKE = /[\u00c2\u00c3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/;
 
 const EMAIL_LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
 const EMAIL = new RegExp(
@@ -92,15 +107,23 @@ function readText(raw: unknown, rule: TextRule, report: Report, opts: { skipCpr?
   let value = raw.trim();
   if (value === '') return null;
   if (rule.multiline) value = value.replace(/\r\n/g, '\n');
+  if (LONE_SURROGATE.test(value) || value.includes(REPLACEMENT)) {
+    report(rule.field, 'ENCODING', `${label} holds bytes that are not valid text (shown as \u{FFFD}); correct it and save the file as "CSV UTF-8"`);
+  } else if (MOJIBAKE.test(value)) {
+    report(rule.field, 'GARBLED_TEXT', `${label} looks garbled by a wrong text encoding (such as "Ã¸" for "ø"); open the original file and save it as "CSV UTF-8"`);
+  }
   value = value.normalize('NFC');
   if ((rule.multiline ? CONTROL_EXCEPT_TAB_NEWLINE : CONTROL).test(value)) {
-    report(rule.field, 'CONTROL_CHARACTER', `${label} contains a control character or an invisible text-direction character`);
+    report(rule.field, 'CONTROL_CHARACTER', rule.multiline ? `${label} contains a control character` : `${label} contains a control character or a line break (it must be one line)`);
+  }
+  if (BIDI_CONTROL.test(value)) {
+    report(rule.field, 'BIDI_CONTROL', `${label} contains an invisible text-direction control (U+202A-U+202E, U+2066-U+2069) that can make it display as something else`);
   }
   if (!opts.skipCpr && containsCprNumber(value)) {
     report(rule.field, 'CPR_NUMBER', `${label} looks like a Danish CPR number; listebud must not store CPR numbers`);
   }
   if ((rule.field === 'phone' ? PHONE_FORMULA : FORMULA).test(value)) {
-    report(rule.field, 'FORMULA', `${label} starts like a spreadsheet formula (=, @, + or -)`);
+    report(rule.field, 'FORMULA', `${label} starts like a spreadsheet formula (=, @, or + or - followed by a formula)`);
   }
   if (rule.field !== 'phone' && value.length > rule.max) {
     report(rule.field, 'TOO_LONG', `${label} is longer than ${rule.max} characters`);

@@ -154,12 +154,46 @@ describe('parseMemberFile: reading CSV', () => {
     ]);
   });
 
-  it('refuses text that is neither UTF-8 nor Windows-1252', async () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADINGS}\r\n${GOOD}`, 'utf16le')]);
+  it('reads UTF-16 with a byte-order mark, as Excel saves "Unicode text"', async () => {
+    for (const [bom, encoding] of [[[0xff, 0xfe], 'utf16le'], [[0xfe, 0xff], 'utf16be']] as const) {
+      const body = Buffer.from(`${HEADINGS}\r\nSøren Ærø;soren@example.dk;;;;;`, 'utf16le');
+      if (encoding === 'utf16be') body.swap16();
+      const file = await parseMemberFile(Buffer.concat([Buffer.from(bom), body]));
+      expect(file.problems).toEqual([]);
+      expect(file.encoding).toBe('utf-16');
+      expect(file.drafts).toEqual([expect.objectContaining({ row: 2, name: 'Søren Ærø' })]);
+    }
+  });
+
+  it('refuses UTF-16 without a byte-order mark and bytes that are no text, as a whole', async () => {
+    const utf16 = Buffer.from(`${HEADINGS}\r\n${GOOD}`, 'utf16le');
     expect(brief(await parseMemberFile(utf16))).toEqual([{ row: undefined, field: undefined, code: 'ENCODING' }]);
+    const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
+    expect(brief(await parseMemberFile(noise))).toEqual([{ row: undefined, field: undefined, code: 'ENCODING' }]);
+  });
+
+  it('names the row and field of a few bytes that are not text, rather than guessing another encoding', async () => {
+    // UTF-8 with one cut-off character: read as Windows-1252 it would turn every ø into Ã¸.
+    const damaged = Buffer.concat([Buffer.from(`${HEADINGS}\r\nSøren Ærø;soren@example.dk;;;;København;\r\nBo `), Buffer.from([0xe6]), Buffer.from(';bo@example.dk;;;;;\r\n')]);
+    const file = await parseMemberFile(damaged);
+    expect(file.encoding).toBe('utf-8');
+    expect(brief(file)).toEqual([{ row: 3, field: 'name', code: 'ENCODING' }]);
     expect(brief(await parseMemberFile(Buffer.from([0x4e, 0x61, 0x76, 0x6e, 0x81, 0x0a])))).toEqual([
-      { row: undefined, field: undefined, code: 'ENCODING' },
+      { row: 1, field: undefined, code: 'ENCODING' },
+      { row: 1, field: 'name', code: 'MISSING_COLUMN' },
+      { row: 1, field: 'email', code: 'MISSING_COLUMN' },
     ]);
+  });
+
+  it('names a stray NUL byte by row and field', async () => {
+    const file = await parseMemberFile(csv(HEADINGS, GOOD, 'Bo\u0000;bo@example.dk;;;;;'));
+    expect(brief(file)).toEqual([{ row: 3, field: 'name', code: 'CONTROL_CHARACTER' }]);
+  });
+
+  it('refuses an empty file, and headings without member rows', async () => {
+    expect(brief(await parseMemberFile(Buffer.alloc(0)))).toEqual([{ row: undefined, field: undefined, code: 'EMPTY_FILE' }]);
+    expect(brief(await parseMemberFile(Buffer.from('\ufeff\r\n  \r\n')))).toEqual([{ row: undefined, field: undefined, code: 'EMPTY_FILE' }]);
+    expect(brief(await parseMemberFile(csv(HEADINGS, '')))).toEqual([{ row: undefined, field: undefined, code: 'NO_MEMBER_ROWS' }]);
   });
 
   it('reads Windows-1252 text that is not one of the samples', async () => {
@@ -196,7 +230,7 @@ describe('parseMemberFile: field rules', () => {
       { row: 5, field: 'phone', code: 'INVALID_PHONE' },
       { row: 6, field: 'about_me', code: 'CPR_NUMBER' },
       { row: 7, field: 'address', code: 'FORMULA' },
-      { row: 8, field: 'name', code: 'CONTROL_CHARACTER' },
+      { row: 8, field: 'name', code: 'BIDI_CONTROL' },
       { row: 9, field: 'postal_code', code: 'TOO_LONG' },
       { row: 10, field: 'email', code: 'DUPLICATE_EMAIL' },
     ]);

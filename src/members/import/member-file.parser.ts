@@ -1,8 +1,8 @@
 import type { FieldProblem } from '../../common/domain-error.js';
 import { mapColumns, type ColumnKey, type ColumnMap } from './member-columns.js';
-import { isValidEmail, normaliseMember, type MemberDraft, type MemberInput } from './member-draft.validator.js';
+import { FIELD_LABELS, isValidEmail, normaliseMember, type MemberDraft, type MemberInput } from './member-draft.validator.js';
 import { readCsv, type CsvDelimiter, type CsvEncoding } from './csv-reader.js';
-import { MAX_FILE_BYTES, type SheetRow } from './sheet.js';
+import { emptyFile, MAX_FILE_BYTES, noMemberRows, type SheetRow } from './sheet.js';
 import { readXlsx } from './xlsx-reader.js';
 import { inspectZip, isZip } from './zip-inspection.js';
 
@@ -36,7 +36,7 @@ export async function parseMemberFile(bytes: Buffer, fileName?: string): Promise
     if (zipProblem) return { drafts: [], problems: [zipProblem], format };
     const sheet = await readXlsx(bytes);
     if (sheet.problems.length > 0) return { drafts: [], problems: sheet.problems, format };
-    return { ...buildDrafts(sheet.rows), format };
+    return { ...buildDrafts(sheet.rows, sheet.rowProblems), format };
   }
   if (bytes.subarray(0, 4).equals(CFB_MAGIC) || /\.xls[xm]?$/i.test(fileName ?? '')) {
     return {
@@ -82,18 +82,35 @@ function emailKey(raw: unknown): string | null {
   return isValidEmail(email) ? email : null;
 }
 
-function buildDrafts(rows: SheetRow[]): { drafts: MemberDraft[]; problems: FieldProblem[] } {
+function buildDrafts(rows: SheetRow[], sheetProblems: FieldProblem[] = []): { drafts: MemberDraft[]; problems: FieldProblem[] } {
   const [header, ...data] = rows;
-  const columns = mapColumns(header?.cells ?? [], header?.row ?? 1);
+  if (!header) return { drafts: [], problems: [emptyFile()] };
+  const columns = mapColumns(header.cells, header.row);
   if (!columns.usable) return { drafts: [], problems: columns.problems };
+  if (data.length === 0) return { drafts: [], problems: [...columns.problems, noMemberRows()] };
 
   const problems = [...columns.problems];
   const drafts: MemberDraft[] = [];
   const firstRowByEmail = new Map<string, number>();
-  for (const { row, cells } of data) {
+  for (const { row, cells, cprWithoutLeadingZero = [] } of data) {
     const input = toInput(cells, columns);
     const result = normaliseMember(input, row);
     const rowProblems = result.problems;
+
+    // A CPR number typed into an Excel cell is stored as a number and loses its leading 0 (010190-1234
+    // without the dash becomes 101901234), which the text rules cannot see.
+    for (const index of cprWithoutLeadingZero) {
+      const key = columns.keys[index];
+      if (!key) continue;
+      const field = key === 'first_name' || key === 'last_name' ? 'name' : key;
+      if (rowProblems.some((p) => p.field === field && p.code === 'CPR_NUMBER')) continue;
+      rowProblems.push({
+        code: 'CPR_NUMBER',
+        message: `${FIELD_LABELS[field]} looks like a Danish CPR number whose leading 0 Excel dropped; listebud must not store CPR numbers`,
+        field,
+        row,
+      });
+    }
 
     for (let i = 0; i < cells.length; i++) {
       if (!columns.headed[i] && cells[i].trim() !== '') {
@@ -116,5 +133,11 @@ function buildDrafts(rows: SheetRow[]): { drafts: MemberDraft[]; problems: Field
     if (rowProblems.length > 0) problems.push(...rowProblems);
     else drafts.push({ row, ...result.value! });
   }
-  return { drafts, problems };
+  if (sheetProblems.length === 0) return { drafts, problems };
+  // A hidden row is refused even when its values are fine; its other problems are reported with it.
+  const refused = new Set(sheetProblems.map((p) => p.row));
+  return {
+    drafts: drafts.filter((d) => !refused.has(d.row)),
+    problems: [...problems, ...sheetProblems].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
+  };
 }

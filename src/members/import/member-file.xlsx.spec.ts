@@ -115,6 +115,20 @@ describe('parseMemberFile: unsafe or broken zip files', () => {
     expect(brief(await parseMemberFile(bytes))).toEqual([{ row: undefined, field: undefined, code: 'EXTERNAL_LINKS' }]);
   });
 
+  it('reads character references in relationships as Excel does, and answers one past the last code point as unreadable, not a crash', async () => {
+    const zip = await JSZip.loadAsync(await workbook([['Navn', 'E-mail'], ['Anna', 'anna@example.dk']]));
+    const rels = (mode: string) =>
+      `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="http://tracker.example/p.png" TargetMode="${mode}"/></Relationships>`;
+    zip.file('xl/worksheets/_rels/sheet1.xml.rels', rels('&#x45;xternal'));
+    expect(brief(await parseMemberFile(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })))).toEqual([
+      { row: undefined, field: undefined, code: 'EXTERNAL_LINKS' },
+    ]);
+    zip.file('xl/worksheets/_rels/sheet1.xml.rels', rels('&#99999999;'));
+    expect(brief(await parseMemberFile(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })))).toEqual([
+      { row: undefined, field: undefined, code: 'UNREADABLE_FILE' },
+    ]);
+  });
+
   it('refuses a broken or truncated zip', async () => {
     const good = await workbook([['Navn', 'E-mail'], ['Anna', 'anna@example.dk']]);
     const unreadable = [{ row: undefined, field: undefined, code: 'UNREADABLE_FILE' }];

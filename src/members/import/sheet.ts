@@ -4,12 +4,16 @@ import type { FieldProblem } from '../../common/domain-error.js';
 export interface SheetRow {
   row: number;
   cells: string[];
+  /** Cells (by index) holding a whole number that is a CPR number once Excel's dropped leading 0 is back. */
+  cprWithoutLeadingZero?: number[];
 }
 
 /** Rows (headings first), or the problems that stopped the file from being read at all. */
 export interface SheetReadResult {
   rows: SheetRow[];
   problems: FieldProblem[];
+  /** Problems with some rows or columns that do not stop the rest from being read and checked. */
+  rowProblems?: FieldProblem[];
 }
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -24,6 +28,13 @@ export function isBlank(cells: string[]): boolean {
 export const tooManyRows = (): FieldProblem => ({
   code: 'TOO_MANY_ROWS',
   message: `The file has more than ${MAX_DATA_ROWS} member rows`,
+});
+
+export const emptyFile = (): FieldProblem => ({ code: 'EMPTY_FILE', message: 'The file is empty: it holds no headings and no members' });
+
+export const noMemberRows = (): FieldProblem => ({
+  code: 'NO_MEMBER_ROWS',
+  message: 'The file has headings but no member rows below them',
 });
 
 export const unreadable = (message: string, row?: number): FieldProblem =>

@@ -1,9 +1,16 @@
 import ExcelJS from 'exceljs';
+import type { FieldProblem } from '../../common/domain-error.js';
+import { containsCprNumber } from './cpr.js';
 import { isBlank, MAX_DATA_ROWS, tooManyRows, unreadable, type SheetReadResult, type SheetRow } from './sheet.js';
 
 const { ValueType } = ExcelJS;
 
-/** The first worksheet's non-empty rows as text. The caller must have run inspectZip on the bytes first. */
+/**
+ * The first visible worksheet's non-empty rows as text. The caller must have run inspectZip on the bytes
+ * first. A hidden worksheet is passed over, and a hidden row or column that holds anything is reported:
+ * the import must hold what the coordinator saw, not the members an autofilter or "Hide" kept out of
+ * sight (those are often exactly the people who did not agree to be listed).
+ */
 export async function readXlsx(bytes: Buffer): Promise<SheetReadResult> {
   const workbook = new ExcelJS.Workbook();
   try {
@@ -12,18 +19,40 @@ export async function readXlsx(bytes: Buffer): Promise<SheetReadResult> {
   } catch {
     return { rows: [], problems: [unreadable('The file could not be read as an Excel workbook (.xlsx)')] };
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return { rows: [], problems: [unreadable('The workbook has no worksheet')] };
+  if (workbook.worksheets.length === 0) return { rows: [], problems: [unreadable('The workbook has no worksheet')] };
+  const sheet = workbook.worksheets.find((ws) => ws.state === undefined || ws.state === 'visible');
+  if (!sheet) return { rows: [], problems: [unreadable('The workbook has no visible worksheet')] };
   if (sheet.actualRowCount > MAX_DATA_ROWS + 1) return { rows: [], problems: [tooManyRows()] };
 
   const rows: SheetRow[] = [];
+  const rowProblems: FieldProblem[] = [];
+  const hiddenColumns = new Set<number>();
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
-    for (let col = 1; col <= row.cellCount; col++) cells.push(cellText(row.getCell(col)));
-    if (!isBlank(cells)) rows.push({ row: rowNumber, cells });
+    const cprWithoutLeadingZero: number[] = [];
+    for (let col = 1; col <= row.cellCount; col++) {
+      const cell = row.getCell(col);
+      const text = cellText(cell);
+      cells.push(text);
+      if (text.trim() !== '' && sheet.getColumn(col).hidden) hiddenColumns.add(col);
+      if (cell.type === ValueType.Number && /^\d{9}$/.test(text) && containsCprNumber(`0${text}`)) cprWithoutLeadingZero.push(col - 1);
+    }
+    if (isBlank(cells)) return;
+    rows.push(cprWithoutLeadingZero.length ? { row: rowNumber, cells, cprWithoutLeadingZero } : { row: rowNumber, cells });
+    if (row.hidden) {
+      rowProblems.push({ code: 'HIDDEN_ROW', message: `Row ${rowNumber} is hidden in the workbook; show it or delete it, so the import holds only what you see`, row: rowNumber });
+    }
   });
   if (rows.length > MAX_DATA_ROWS + 1) return { rows: [], problems: [tooManyRows()] };
-  return { rows, problems: [] };
+  const headingRow = rows[0]?.row ?? 1;
+  for (const col of [...hiddenColumns].sort((a, b) => a - b)) {
+    rowProblems.push({
+      code: 'HIDDEN_COLUMN',
+      message: `Column ${sheet.getColumn(col).letter} is hidden in the workbook; show it or delete it, so the import holds only what you see`,
+      row: headingRow,
+    });
+  }
+  return { rows, problems: [], rowProblems };
 }
 
 type RichText = { richText: { text: string }[] };

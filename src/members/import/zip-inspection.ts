@@ -30,6 +30,12 @@ interface ZipEntry {
 
 class BrokenZip extends Error {}
 
+/**
+ * By name, not instanceof: Node's Buffer and zlib throw their own realm's RangeError, which is not the
+ * global one where the code runs inside a vm context (as under Jest), and a zip bomb must not pass there.
+ */
+const isRangeError = (error: unknown) => (error as Error | undefined)?.name === 'RangeError';
+
 const zipBomb = (): FieldProblem => ({
   code: 'ZIP_BOMB',
   message: `The workbook unpacks to more than ${MAX_UNCOMPRESSED_BYTES / 1024 / 1024} MB or is packed suspiciously tightly; it was not opened`,
@@ -46,7 +52,7 @@ export function inspectZip(bytes: Buffer): FieldProblem | null {
   try {
     entries = readCentralDirectory(bytes);
   } catch (error) {
-    if (error instanceof BrokenZip || error instanceof RangeError) return unreadable('The workbook is damaged and cannot be opened');
+    if (error instanceof BrokenZip || isRangeError(error)) return unreadable('The workbook is damaged and cannot be opened');
     throw error;
   }
   let total = 0;
@@ -56,16 +62,67 @@ export function inspectZip(bytes: Buffer): FieldProblem | null {
     if (total > MAX_UNCOMPRESSED_BYTES) return zipBomb();
     if (entry.uncompressedSize >= RATIO_CHECKED_FROM_BYTES && ratio > MAX_COMPRESSION_RATIO) return zipBomb();
   }
-  if (entries.some((e) => e.name.toLowerCase().startsWith('xl/externallinks/'))) {
-    return { code: 'EXTERNAL_LINKS', message: 'The workbook links to other files; remove the external links and save it again' };
-  }
+  if (entries.some((e) => isExternalPart(e.name))) return externalLinks();
   if (entries.some((e) => e.encrypted)) return unreadable('The workbook is encrypted; save it without a password');
   for (const entry of entries) {
-    const problem = verifyEntry(bytes, entry);
-    if (problem) return problem;
+    const result = verifyEntry(bytes, entry);
+    if ('problem' in result) return result.problem;
+    if (isPackageMap(entry.name) && refersOutside(result.data.toString('utf8'))) return externalLinks();
   }
   return null;
 }
+
+const externalLinks = (): FieldProblem => ({
+  code: 'EXTERNAL_LINKS',
+  message: 'The workbook links to other files or data sources; remove the external links and data connections and save it again',
+});
+
+/** Parts that only exist to fetch something from outside: linked workbooks, data connections, web queries. */
+function isExternalPart(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith('xl/externallinks/') || lower === 'xl/connections.xml' || lower.startsWith('xl/querytables/');
+}
+
+/** The relationship files and the content-type map: where a part is declared whatever its path. */
+function isPackageMap(name: string): boolean {
+  return name.toLowerCase().endsWith('.rels') || name === '[Content_Types].xml';
+}
+
+const RELATIONSHIP = /<(?:[\w.-]+:)?Relationship\b[^>]*>/g;
+const OVERRIDE = /<(?:[\w.-]+:)?(?:Override|Default)\b[^>]*>/g;
+const EXTERNAL_TYPE = /\/(?:externalLink|externalLinkPath|connections|queryTable)$/i;
+const EXTERNAL_CONTENT_TYPE = /(?:externalLink|connections|queryTable)\+xml$/i;
+
+/**
+ * Whether a relationship or content type brings in something from outside the workbook, wherever the
+ * part is stored. Hyperlinks are the one outside target a member list may carry (mailto: links on
+ * e-mails); an external link to another workbook, a data connection or anything else fetched from a
+ * path or URL (a linked image, a linked OLE object) is not.
+ */
+function refersOutside(xml: string): boolean {
+  for (const [element] of xml.matchAll(RELATIONSHIP)) {
+    const type = attribute(element, 'Type') ?? '';
+    if (EXTERNAL_TYPE.test(type)) return true;
+    if ((attribute(element, 'TargetMode') ?? '').toLowerCase() === 'external' && !/\/hyperlink$/i.test(type)) return true;
+  }
+  for (const [element] of xml.matchAll(OVERRIDE)) {
+    if (EXTERNAL_CONTENT_TYPE.test(attribute(element, 'ContentType') ?? '')) return true;
+  }
+  return false;
+}
+
+/** An attribute's value with XML character references resolved, so `&#69;xternal` is read as Excel reads it. */
+function attribute(element: string, name: string): string | undefined {
+  const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(element);
+  if (!match) return undefined;
+  return (match[1] ?? match[2])
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => character(parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec: string) => character(Number(dec)))
+    .replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+}
+
+/** A reference past the last code point is no character (and must not throw out of the inspection). */
+const character = (code: number) => (code <= 0x10ffff ? String.fromCodePoint(code) : '\uFFFD');
 
 function readCentralDirectory(bytes: Buffer): ZipEntry[] {
   const eocd = findEndOfCentralDirectory(bytes);
@@ -137,21 +194,22 @@ function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
   }
 }
 
-function verifyEntry(bytes: Buffer, entry: ZipEntry): FieldProblem | null {
-  const damaged = unreadable('The workbook is damaged and cannot be opened');
+/** The entry's inflated bytes, or why it may not be opened. */
+function verifyEntry(bytes: Buffer, entry: ZipEntry): { data: Buffer } | { problem: FieldProblem } {
+  const damaged = { problem: unreadable('The workbook is damaged and cannot be opened') };
   const p = entry.localHeaderOffset;
   if (p + 30 > bytes.length || bytes.readUInt32LE(p) !== LOCAL_SIGNATURE) return damaged;
   const start = p + 30 + bytes.readUInt16LE(p + 26) + bytes.readUInt16LE(p + 28);
   const end = start + entry.compressedSize;
   if (end > bytes.length) return damaged;
-  if (entry.method === 0) return entry.compressedSize === entry.uncompressedSize ? null : damaged;
-  if (entry.method !== 8) return unreadable('The workbook uses a compression method that cannot be read');
+  if (entry.method === 0) return entry.compressedSize === entry.uncompressedSize ? { data: bytes.subarray(start, end) } : damaged;
+  if (entry.method !== 8) return { problem: unreadable('The workbook uses a compression method that cannot be read') };
   try {
     // One byte of headroom tells "inflates to more than declared" (a lie, refused) from "exactly as declared".
     const inflated = inflateRawSync(bytes.subarray(start, end), { maxOutputLength: entry.uncompressedSize + 1 });
-    return inflated.length === entry.uncompressedSize ? null : damaged;
+    return inflated.length === entry.uncompressedSize ? { data: inflated } : damaged;
   } catch (error) {
-    if (error instanceof RangeError) return zipBomb();
+    if (isRangeError(error)) return { problem: zipBomb() };
     return damaged;
   }
 }
