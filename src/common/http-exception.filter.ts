@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 import { DomainError, type ErrorKind } from './domain-error.js';
 import { LOGGER } from './logger.module.js';
@@ -33,9 +34,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
+      // Only the framework throws these (services throw DomainError). Their messages can quote the
+      // request (a JSON parser's error shows the body), so the answer never repeats them.
       const status = exception.getStatus();
-      const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${status}`;
-      const message = status === 404 ? 'Not found' : exception.message;
+      const known: Record<number, [string, string]> = {
+        400: ['MALFORMED_BODY', 'The request body is not valid JSON'],
+        404: ['NOT_FOUND', 'Not found'],
+        413: ['PAYLOAD_TOO_LARGE', 'The request body is too large'],
+      };
+      const [code, message] = known[status] ?? [`HTTP_${status}`, STATUS_CODES[status] ?? 'Request failed'];
       res.status(status).json({ code, message, requestId });
       return;
     }

@@ -142,10 +142,8 @@ describe('unknown JSON fields', () => {
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  // Known defect, outside the import: class-transformer drops these two keys before the whitelist
-  // check, so they are accepted silently instead of refused. Fix in src/common/validation.ts (refuse
-  // own keys "__proto__", "constructor", "prototype" before the DTO is built), then drop `.failing`.
-  it.failing('refuses "__proto__" and "constructor" keys as unknown fields', async () => {
+  // class-transformer drops these keys before the whitelist check; the validation pipe refuses them first.
+  it('refuses "__proto__" and "constructor" keys as unknown fields', async () => {
     const e = ENDPOINTS()[0];
     const before = await rowCounts();
     const res = await send(e, `{"name":"Anna Holm","email":"proto2.${unique()}@example.dk","__proto__":{"isAdmin":true}}`);
@@ -173,11 +171,9 @@ describe('malformed JSON', () => {
     }
   });
 
-  // Known defect, outside the import: Nest turns body-parser's SyntaxError into a BadRequestException
-  // before the global filter sees it, so the filter's `entity.parse.failed` branch never runs and the
-  // answer is HTTP_400 with V8's message, which quotes the body ("Søren Hemmelig" is not valid JSON).
-  // Fix in src/common/http-exception.filter.ts (look at `exception.cause`), then drop `.failing`.
-  it.failing('answers malformed JSON with MALFORMED_BODY and never quotes the body back', async () => {
+  // Nest turns body-parser's SyntaxError into a BadRequestException whose message quotes the body
+  // ("Søren Hemmelig" is not valid JSON); the filter never repeats framework messages.
+  it('answers malformed JSON with MALFORMED_BODY and never quotes the body back', async () => {
     const res = await send(ENDPOINTS()[0], 'Søren Hemmelig');
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('MALFORMED_BODY');
