@@ -25,7 +25,8 @@ export interface TestApp {
 
 /** The whole app on its own database cloned from the migrated template. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  // A DATABASE_URL given by the test means "a second instance on the same database": reuse it, never drop it.
+  const database: TestDatabase = env.DATABASE_URL ? { name: new URL(env.DATABASE_URL).pathname.slice(1), url: env.DATABASE_URL, drop: async () => undefined } : await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'lb-test-'));
   const config = loadConfig({
     DATABASE_URL: database.url,
