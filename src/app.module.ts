@@ -23,6 +23,7 @@ import { DataRequestsModule } from './data-requests/data-requests.module.js';
 import { MemberAccountsModule } from './member-accounts/member-accounts.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { ConsoleModule } from './console/console.module.js';
+import { GdprModule } from './gdpr/gdpr.module.js';
 
 export interface AppContext {
   config: AppConfig;
@@ -55,6 +56,7 @@ export class AppModule {
         MemberAccountsModule,
         AccessRequestsModule,
         DataRequestsModule,
+        GdprModule,
         PortalModule,
         ConsoleModule,
         ...(jobs ? [SchedulerModule] : []),

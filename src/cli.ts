@@ -17,6 +17,7 @@ import { bundlesGetCommand } from './cli/commands/bundles-get.command.js';
 import { editionsShowCommand } from './cli/commands/editions-show.command.js';
 import { publishCommand } from './cli/commands/publish.command.js';
 import { recipientsAddCommand } from './cli/commands/recipients-add.command.js';
+import { reportProcessingCommand } from './cli/commands/report-processing.command.js';
 import { DomainError } from './common/domain-error.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import { ConfigError, loadConfig, resolveSessionSecret } from './config/load-config.js';
@@ -37,6 +38,7 @@ const COMMANDS: CliCommand[] = [
   auditCheckpointCommand,
   auditPublicKeyCommand,
   auditTraceCommand,
+  reportProcessingCommand,
 ];
 
 function usage(): string {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { actorId, type Actor } from '../common/actor.js';
@@ -140,6 +140,31 @@ export class AccessRequestsService {
   /** A member's own requests (by their e-mail), for their data export. */
   async ofEmail(email: string): Promise<AccessRequestDto[]> {
     return (await this.repository.ofEmail(email)).map(toDto);
+  }
+
+  /** Erasure, in the caller's transaction: name and e-mail leave the member's requests. */
+  async scrubForMember(tx: EntityManager, actor: Actor, memberId: string, email: string | null, placeholderName: string): Promise<number> {
+    const ids = await this.repository.scrub(tx, memberId, email, placeholderName);
+    await this.audit.recordMany(tx, actor, ids.map((id) => ({ action: 'access_request.erased', subjectType: 'access_request', subjectId: id, detail: { memberId } })));
+    return ids.length;
+  }
+
+  /** Retention: requests received before `cutoff` are deleted, in batches, with one audit event each. */
+  async deleteOlderThan(cutoff: Date, batch = 500): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const ids = await this.dataSource.transaction(async (tx) => {
+        const gone = await this.repository.deleteOlderThan(tx, cutoff, batch);
+        await this.audit.recordMany(
+          tx,
+          { type: 'system' },
+          gone.map((id) => ({ action: 'access_request.deleted', subjectType: 'access_request', subjectId: id, detail: { reason: 'retention', cutoff: cutoff.toISOString() } })),
+        );
+        return gone;
+      });
+      deleted += ids.length;
+      if (ids.length < batch) return deleted;
+    }
   }
 
   private async findPending(id: string): Promise<AccessRequestEntity> {

@@ -35,8 +35,29 @@ export class AuditRepository {
     return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
   }
 
+  /** Array parameters, one statement per 10,000 events: TypeORM's multi-row VALUES dominated bulk imports. */
   async insert(tx: EntityManager, events: AuditEventEntity[]): Promise<void> {
-    for (let i = 0; i < events.length; i += 1000) await tx.insert(AuditEventEntity, events.slice(i, i + 1000));
+    for (let i = 0; i < events.length; i += 10_000) {
+      const chunk = events.slice(i, i + 10_000);
+      await tx.query(
+        `INSERT INTO audit_event (seq, at, actor_type, actor_id, action, subject_type, subject_id, network_id, detail, prev_hash, hash)
+         SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::uuid[],
+                              $9::jsonb[], $10::text[], $11::text[])`,
+        [
+          chunk.map((e) => String(e.seq)),
+          chunk.map((e) => e.at.toISOString()),
+          chunk.map((e) => e.actorType),
+          chunk.map((e) => e.actorId),
+          chunk.map((e) => e.action),
+          chunk.map((e) => e.subjectType),
+          chunk.map((e) => e.subjectId),
+          chunk.map((e) => e.networkId),
+          chunk.map((e) => JSON.stringify(e.detail)),
+          chunk.map((e) => e.prevHash),
+          chunk.map((e) => e.hash),
+        ],
+      );
+    }
   }
 
   /** Events in seq order after `afterSeq`, for verification and export in bounded batches. */

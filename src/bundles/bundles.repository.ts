@@ -173,7 +173,7 @@ export class BundlesRepository {
     const rows: MemberBundleRow[] = await this.dataSource.query(
       `SELECT b.id AS "bundleId", b.edition_id AS "editionId", b.state, b.files, b.expires_at AS "expiresAt",
               b.downloaded_at AS "downloadedAt", coalesce(e.approved_at, e.created_at) AS "editionAt",
-              n.name AS "networkName", l.title AS "listTitle"
+              e.network_id AS "networkId", n.name AS "networkName", l.title AS "listTitle"
          FROM bundle b
          JOIN edition e ON e.id = b.edition_id
          JOIN contact_list l ON l.id = e.list_id
@@ -209,6 +209,30 @@ export class BundlesRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Erasure: every bundle addressed to the member is revoked (downloaded or not) and forgets the
+   * keys it was encrypted to. Answers the ones revoked now (with their network) and the storage keys
+   * of all of them, whose files the caller deletes after the commit (deleting twice is harmless).
+   */
+  async revokeAllOf(tx: EntityManager, memberId: string, at: Date): Promise<{ revoked: { id: string; editionId: string; networkId: string }[]; storageKeys: string[] }> {
+    const all: { id: string; edition_id: string; network_id: string; state: BundleState; storage_key: string | null }[] = await tx.query(
+      `SELECT b.id, b.edition_id, e.network_id, b.state, b.storage_key FROM bundle b JOIN edition e ON e.id = b.edition_id
+        WHERE b.member_id = $1 ORDER BY b.created_at, b.id FOR UPDATE OF b`,
+      [memberId],
+    );
+    await tx.query(
+      `UPDATE bundle SET state = CASE WHEN state IN ('revoked', 'expired') THEN state ELSE 'revoked' END,
+              revoked_at = CASE WHEN state IN ('revoked', 'expired') THEN revoked_at ELSE $2 END,
+              recipients = '{}', claimed_by = NULL, claimed_until = NULL
+        WHERE member_id = $1`,
+      [memberId, at],
+    );
+    return {
+      revoked: all.filter((b) => b.state !== 'revoked' && b.state !== 'expired').map((b) => ({ id: b.id, editionId: b.edition_id, networkId: b.network_id })),
+      storageKeys: all.flatMap((b) => (b.storage_key ? [b.storage_key] : [])),
+    };
+  }
+
   /** E-mail address and language for the notice of each member's bundle. */
   async noticeAddresses(tx: EntityManager, memberIds: string[]): Promise<Map<string, { email: string; locale: 'da' | 'en' }>> {
     const rows: { id: string; email: string; locale: 'da' | 'en' }[] = await tx.query(
@@ -227,6 +251,7 @@ export interface MemberBundleRow {
   expiresAt: Date;
   downloadedAt: Date | null;
   editionAt: Date;
+  networkId: string;
   networkName: string;
   listTitle: string;
 }

@@ -236,6 +236,20 @@ export class BundlesService {
     return bundles.flatMap((b) => (b.storageKey ? [b.storageKey] : []));
   }
 
+  /**
+   * Erasure (crypto-shredding), in the caller's transaction: every bundle addressed to the member is
+   * revoked. Answers the storage keys; delete those files after the commit with `deleteFiles`.
+   */
+  async revokeAllOfMember(tx: EntityManager, actor: Actor, memberId: string): Promise<{ revoked: number; storageKeys: string[] }> {
+    const { revoked, storageKeys } = await this.repository.revokeAllOf(tx, memberId, this.clock.now());
+    await this.audit.recordMany(
+      tx,
+      actor,
+      revoked.map((b) => ({ action: 'bundle.revoked', subjectType: 'bundle', subjectId: b.id, networkId: b.networkId, detail: { editionId: b.editionId, memberId, reason: 'erasure' } })),
+    );
+    return { revoked: revoked.length, storageKeys };
+  }
+
   async deleteFiles(keys: string[]): Promise<void> {
     for (const key of keys) await this.storage.delete(key);
   }

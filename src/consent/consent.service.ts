@@ -152,6 +152,44 @@ export class ConsentService {
     return byMember;
   }
 
+  /**
+   * Objection (art. 21) and erasure: a withdrawal in each of these networks, in the caller's
+   * transaction, except where the newest record already is one (so asking twice adds nothing).
+   * The member's whole person is concerned, so the networks are not limited to the actor's.
+   * Answers the networks where a withdrawal was recorded.
+   */
+  async withdrawEverywhere(tx: EntityManager, actor: Actor, memberId: string, networkIds: string[], channel: ConsentChannel, reason: 'objection' | 'erasure'): Promise<string[]> {
+    this.assertCanWrite(actor);
+    const withdrawn: string[] = [];
+    for (const networkId of networkIds) {
+      const [newest] = await this.repository.history(networkId, memberId, tx);
+      if (newest?.kind === 'withdrawal') continue;
+      const record = Object.assign(new ConsentEntity(), {
+        id: newId(),
+        memberId,
+        networkId,
+        kind: 'withdrawal',
+        fields: [],
+        consentTextId: null,
+        channel,
+        recordedByType: actor.type === 'member' ? 'member' : actor.type === 'staff' ? 'staff' : 'system',
+        recordedById: actorId(actor),
+        note: null,
+        recordedAt: this.clock.now(),
+      });
+      await this.repository.insert(tx, record);
+      await this.audit.record(tx, actor, {
+        action: 'consent.withdrawn',
+        subjectType: 'member',
+        subjectId: memberId,
+        networkId,
+        detail: { consentId: record.id, fields: [], channel, consentTextVersion: null, reason },
+      });
+      withdrawn.push(networkId);
+    }
+    return withdrawn;
+  }
+
   private async readableMember(actor: Actor, networkId: string, memberId: string): Promise<void> {
     if (actor.type === 'staff' && actor.role === 'auditor') throw forbidden();
     await this.networks.reachable(actor, networkId);

@@ -108,7 +108,7 @@ export class ConsoleDistributionController {
     const names = await this.members.namesOf(bundles.map((b) => b.memberId));
     const delivery = await this.notices.deliveryOf(bundles.map((b) => b.bundleId));
     return {
-      edition: { id: edition.id, listId: edition.listId, state: edition.state, createdAt: edition.createdAt, rowCount: edition.rowCount, recipientCount: edition.recipientCount, requestedById: edition.requestedById },
+      edition: { id: edition.id, listId: edition.listId, state: edition.state, createdAt: edition.createdAt, rowCount: edition.rowCount, recipientCount: edition.recipientCount, requestedById: edition.requestedById, correctionNeededSince: edition.correctionNeededSince },
       listTitle: list.title,
       progress: { ready: edition.progress?.ready ?? 0, total: edition.progress?.total ?? 0 },
       delivery: bundles.map((b) => ({

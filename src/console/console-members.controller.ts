@@ -70,7 +70,7 @@ export class ConsoleMembersController {
   async member(@Param('memberId', UuidPipe) memberId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     const ctx = this.ctx(req, res);
     const done = str(req.query.done);
-    const flash = done === 'consent' ? ctx.t.consentSaved : done === 'activation' ? ctx.t.activationSent : undefined;
+    const flash = done === 'consent' ? ctx.t.consentSaved : done === 'activation' ? ctx.t.activationSent : done === 'erased' ? ctx.t.erasureDone : undefined;
     sendPage(res, memberPage(ctx, await this.detail(req, memberId), this.config.timeZone, { flash }));
   }
 

@@ -6,6 +6,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { ConsentModule } from '../consent/consent.module.js';
 import { DistributionModule } from '../distribution/distribution.module.js';
 import { EditionsModule } from '../editions/editions.module.js';
+import { GdprModule } from '../gdpr/gdpr.module.js';
 import { ListsModule } from '../lists/lists.module.js';
 import { MemberAccountsModule } from '../member-accounts/member-accounts.module.js';
 import { MembersModule } from '../members/members.module.js';
@@ -15,6 +16,7 @@ import { ConsoleAuditController } from './console-audit.controller.js';
 import { ConsoleAuthController } from './console-auth.controller.js';
 import { ConsoleDistributionController } from './console-distribution.controller.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
+import { ConsoleGdprController } from './console-gdpr.controller.js';
 import { ConsoleMembersController } from './console-members.controller.js';
 import { ConsoleStaffController } from './console-staff.controller.js';
 import { StaffSessionGuard } from './staff-session.guard.js';
@@ -29,13 +31,14 @@ import { StaffSessionGuard } from './staff-session.guard.js';
     ConsentModule,
     DistributionModule,
     EditionsModule,
+    GdprModule,
     ListsModule,
     MemberAccountsModule,
     MembersModule,
     NetworksModule,
     NoticesModule,
   ],
-  controllers: [ConsoleAuthController, ConsoleMembersController, ConsoleDistributionController, ConsoleStaffController, ConsoleAuditController],
+  controllers: [ConsoleAuthController, ConsoleMembersController, ConsoleDistributionController, ConsoleStaffController, ConsoleAuditController, ConsoleGdprController],
   providers: [StaffSessionGuard, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}

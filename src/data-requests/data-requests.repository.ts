@@ -17,6 +17,19 @@ export class DataRequestsRepository {
     return rows.length === 1;
   }
 
+  /** Closes the member's open requests; answers their ids. */
+  async closeOpen(tx: EntityManager, memberId: string, state: 'done' | 'rejected', at: Date, by: string | null): Promise<{ id: string; kind: string }[]> {
+    const [rows]: [{ id: string; kind: string }[], number] = await tx.query(
+      `UPDATE data_request SET state = $2, closed_at = $3, closed_by = $4 WHERE member_id = $1 AND state = 'open' RETURNING id, kind`,
+      [memberId, state, at, by],
+    );
+    return rows;
+  }
+
+  byState(state: DataRequestEntity['state'], limit: number) {
+    return this.dataSource.manager.find(DataRequestEntity, { where: { state }, order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
+  }
+
   ofMember(memberId: string) {
     return this.dataSource.manager.find(DataRequestEntity, { where: { memberId }, order: { createdAt: 'ASC' } });
   }

@@ -23,6 +23,8 @@ export interface EditionSnapshot {
 /** What an edition stores: the snapshot plus who receives it (member ids, fixed at the same moment). */
 export interface StoredSnapshot extends EditionSnapshot {
   recipients: string[];
+  /** Written when retention empties the rows' values: which fields the rows had shown. */
+  fieldsShared?: MemberField[];
 }
 
 export interface EditionDiff {

@@ -23,4 +23,8 @@ export class EditionEntity {
   @Column({ name: 'approved_at', type: 'timestamptz', nullable: true }) approvedAt!: Date | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
+  /** A member it listed was erased since: its recipients hold an outdated copy (art. 19). */
+  @Column({ name: 'correction_needed_since', type: 'timestamptz', nullable: true }) correctionNeededSince!: Date | null;
+  /** Retention removed the contact values from the snapshot; member ids, counts and hash stay. */
+  @Column({ name: 'contact_values_purged_at', type: 'timestamptz', nullable: true }) contactValuesPurgedAt!: Date | null;
 }

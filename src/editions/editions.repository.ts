@@ -4,7 +4,25 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EditionEntity, type EditionState } from './edition.entity.js';
 
 /** Every column but the snapshot, which can be megabytes and most reads do not need. */
-const SUMMARY = ['e.id', 'e.listId', 'e.networkId', 'e.slot', 'e.state', 'e.contentHash', 'e.diff', 'e.rowCount', 'e.recipientCount', 'e.requestedByType', 'e.requestedById', 'e.approvedById', 'e.approvedAt', 'e.createdAt', 'e.publishedAt'];
+const SUMMARY = ['e.id', 'e.listId', 'e.networkId', 'e.slot', 'e.state', 'e.contentHash', 'e.diff', 'e.rowCount', 'e.recipientCount', 'e.requestedByType', 'e.requestedById', 'e.approvedById', 'e.approvedAt', 'e.createdAt', 'e.publishedAt', 'e.correctionNeededSince', 'e.contactValuesPurgedAt'];
+
+/** The snapshot's rows without the member's row, in their order (SQL over `e`, member id in $1). */
+const ROWS_WITHOUT_MEMBER = `coalesce((SELECT jsonb_agg(r ORDER BY n) FROM jsonb_array_elements(e.snapshot -> 'rows') WITH ORDINALITY AS x(r, n)
+  WHERE r ->> 'memberId' <> $1), '[]'::jsonb)`;
+
+/** The field names the snapshot's rows hold values for (SQL over `e`). */
+const FIELDS_WITH_VALUES = `coalesce((SELECT jsonb_agg(DISTINCT k) FROM jsonb_array_elements(e.snapshot -> 'rows') AS r, jsonb_object_keys(r -> 'values') AS k), '[]'::jsonb)`;
+
+export interface FlaggedEditionRow {
+  id: string;
+  listId: string;
+  listTitle: string;
+  networkId: string;
+  state: EditionState;
+  createdAt: Date;
+  recipientCount: number;
+  correctionNeededSince: Date;
+}
 
 @Injectable()
 export class EditionsRepository {
@@ -83,6 +101,101 @@ export class EditionsRepository {
       .andWhere(`e.snapshot -> 'rows' @> :row::jsonb`, { row: JSON.stringify([{ memberId }]) })
       .orderBy('e.created_at', 'DESC')
       .getMany();
+  }
+
+  /**
+   * Erasure: removes the member's row from every snapshot that holds it. Distributed editions keep
+   * their recipients, counts and content hash as recorded (the hash then no longer matches the rows:
+   * it attests what was sent) and are flagged for a correction, since their recipients hold the old
+   * copy (not one whose values retention already removed). An edition still awaiting approval also
+   * loses the member as a recipient.
+   */
+  async eraseMemberRows(tx: EntityManager, memberId: string, at: Date): Promise<{ id: string; networkId: string; state: EditionState; flagged: boolean }[]> {
+    const listed = JSON.stringify([{ memberId }]);
+    const [pending]: [{ id: string; network_id: string; state: EditionState }[], number] = await tx.query(
+      `UPDATE edition e
+          SET snapshot = jsonb_set(jsonb_set(e.snapshot, '{rows}', ${ROWS_WITHOUT_MEMBER}), '{recipients}', (e.snapshot -> 'recipients') - $1::text),
+              row_count = jsonb_array_length(${ROWS_WITHOUT_MEMBER}),
+              recipient_count = jsonb_array_length((e.snapshot -> 'recipients') - $1::text)
+        WHERE e.state = 'awaiting_approval' AND (e.snapshot -> 'rows' @> $2::jsonb OR e.snapshot -> 'recipients' ? $1::text)
+        RETURNING e.id, e.network_id, e.state`,
+      [memberId, listed],
+    );
+    // Retention already emptied an old edition's values: nothing of the member's is left to correct.
+    const FLAGGABLE = `(e.state IN ('building', 'published') AND e.contact_values_purged_at IS NULL)`;
+    const [distributed]: [{ id: string; network_id: string; state: EditionState; flagged: boolean }[], number] = await tx.query(
+      `UPDATE edition e
+          SET snapshot = jsonb_set(e.snapshot, '{rows}', ${ROWS_WITHOUT_MEMBER}),
+              correction_needed_since = CASE WHEN ${FLAGGABLE} THEN coalesce(e.correction_needed_since, $3) ELSE e.correction_needed_since END
+        WHERE e.state <> 'awaiting_approval' AND e.snapshot -> 'rows' @> $2::jsonb
+        RETURNING e.id, e.network_id, e.state, ${FLAGGABLE} AS flagged`,
+      [memberId, listed, at],
+    );
+    return [
+      ...pending.map((r) => ({ id: r.id, networkId: r.network_id, state: r.state, flagged: false })),
+      ...distributed.map((r) => ({ id: r.id, networkId: r.network_id, state: r.state, flagged: r.flagged })),
+    ];
+  }
+
+  /** Editions flagged for a correction, in these networks (all when undefined), oldest flag first. */
+  flagged(networkIds: readonly string[] | undefined): Promise<FlaggedEditionRow[]> {
+    return this.dataSource.query(
+      `SELECT e.id, e.list_id AS "listId", l.title AS "listTitle", e.network_id AS "networkId", e.state, e.created_at AS "createdAt",
+              e.recipient_count AS "recipientCount", e.correction_needed_since AS "correctionNeededSince"
+         FROM edition e JOIN contact_list l ON l.id = e.list_id
+        WHERE e.correction_needed_since IS NOT NULL AND ($1::uuid[] IS NULL OR e.network_id = ANY($1::uuid[]))
+        ORDER BY e.correction_needed_since, e.created_at`,
+      [networkIds ?? null],
+    );
+  }
+
+  /** A corrected edition of the list went out: older flagged editions of it are settled. */
+  async clearCorrection(tx: EntityManager, listId: string, before: Date): Promise<string[]> {
+    const [rows]: [{ id: string }[], number] = await tx.query(
+      `UPDATE edition SET correction_needed_since = NULL
+        WHERE list_id = $1 AND correction_needed_since IS NOT NULL AND created_at < $2
+        RETURNING id`,
+      [listId, before],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Retention: editions created before `cutoff` whose bundles are all revoked or expired lose the
+   * contact values of their rows (member ids stay, so the art. 15 ledger still finds them; the field
+   * names shown are kept in `fieldsShared`). One never approved is revoked with it.
+   */
+  async purgeContactValues(tx: EntityManager, cutoff: Date, at: Date, limit: number): Promise<{ id: string; networkId: string; rowCount: number; revoked: boolean }[]> {
+    const [rows]: [{ id: string; network_id: string; row_count: number; was_awaiting: boolean }[], number] = await tx.query(
+      `WITH due AS (
+         SELECT e.id, e.state = 'awaiting_approval' AS was_awaiting FROM edition e
+          WHERE e.created_at < $1 AND e.contact_values_purged_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM bundle b WHERE b.edition_id = e.id AND b.state NOT IN ('revoked', 'expired'))
+          ORDER BY e.created_at
+          LIMIT $3
+          FOR UPDATE OF e SKIP LOCKED)
+       UPDATE edition e
+          SET snapshot = jsonb_set(jsonb_set(e.snapshot, '{fieldsShared}', coalesce(e.snapshot -> 'fieldsShared', ${FIELDS_WITH_VALUES})), '{rows}',
+                coalesce((SELECT jsonb_agg(jsonb_build_object('memberId', r -> 'memberId', 'values', '{}'::jsonb) ORDER BY n)
+                            FROM jsonb_array_elements(e.snapshot -> 'rows') WITH ORDINALITY AS x(r, n)), '[]'::jsonb)),
+              contact_values_purged_at = $2,
+              state = CASE WHEN e.state = 'awaiting_approval' THEN 'revoked' ELSE e.state END
+         FROM due
+        WHERE e.id = due.id
+        RETURNING e.id, e.network_id, e.row_count, due.was_awaiting`,
+      [cutoff, at, limit],
+    );
+    return rows.map((r) => ({ id: r.id, networkId: r.network_id, rowCount: r.row_count, revoked: r.was_awaiting }));
+  }
+
+  /** Per edition, the fields its rows showed (kept by retention in `fieldsShared` once the values are gone). */
+  async fieldsShared(editionIds: string[]): Promise<Map<string, { networkId: string; fields: string[] }>> {
+    if (editionIds.length === 0) return new Map();
+    const rows: { id: string; network_id: string; fields: string[] }[] = await this.dataSource.query(
+      `SELECT e.id, e.network_id, coalesce(e.snapshot -> 'fieldsShared', ${FIELDS_WITH_VALUES}) AS fields FROM edition e WHERE e.id = ANY($1::uuid[])`,
+      [editionIds],
+    );
+    return new Map(rows.map((r) => [r.id, { networkId: r.network_id, fields: r.fields }]));
   }
 
   /** Every edition that listed the member (not those still awaiting approval), newest first. */

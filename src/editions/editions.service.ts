@@ -18,7 +18,7 @@ import type { BundleProgressDto, BundleStatusDto, EditionDto, EditionPreviewDto 
 import { buildSnapshot, contentHash, diffSnapshots, recipientsOf, type StoredSnapshot } from './edition-snapshot.js';
 import { EditionEntity } from './edition.entity.js';
 import { editionNotAwaitingApproval, editionNotFound, fourEyes, onlyStaffApprove } from './editions.errors.js';
-import { EditionsRepository } from './editions.repository.js';
+import { EditionsRepository, type FlaggedEditionRow } from './editions.repository.js';
 
 export interface PublishResult {
   edition: EditionDto;
@@ -62,6 +62,7 @@ function toDto(e: EditionEntity, progress?: BundleProgress): EditionDto {
     approvedById: e.approvedById,
     createdAt: e.createdAt.toISOString(),
     publishedAt: e.publishedAt?.toISOString() ?? null,
+    correctionNeededSince: e.correctionNeededSince?.toISOString() ?? null,
     ...(progress ? { progress: progressDto(progress) } : {}),
   };
 }
@@ -260,12 +261,78 @@ export class EditionsService {
     return (await this.repository.liveListing(networkId, memberId)).map((e) => toDto(e));
   }
 
-  /** Publishes a corrected edition of the same list and revokes the old one's undelivered bundles. */
+  /**
+   * Publishes a corrected edition of the same list and revokes the old one's undelivered bundles.
+   * Older editions of the list flagged after an erasure are settled by it (art. 19).
+   */
   async correct(actor: Actor, editionId: string): Promise<{ corrected: EditionDto; revoked: EditionDto }> {
     const old = await this.reachable(actor, editionId);
     const result = await this.publish(actor, old.listId);
     const revoked = await this.revoke(actor, editionId);
-    return { corrected: result.edition, revoked };
+    await this.dataSource.transaction(async (tx) => {
+      const cleared = await this.repository.clearCorrection(tx, old.listId, new Date(result.edition.createdAt));
+      if (cleared.length === 0) return;
+      await this.audit.recordMany(
+        tx,
+        actor,
+        cleared.map((id) => ({ action: 'edition.correction_sent', subjectType: 'edition', subjectId: id, networkId: old.networkId, detail: { correctedBy: result.edition.id } })),
+      );
+    });
+    return { corrected: result.edition, revoked: { ...revoked, correctionNeededSince: null } };
+  }
+
+  /**
+   * Erasure, in the caller's transaction: the member's row leaves every snapshot; editions already
+   * distributed are flagged for a correction. Ids only in the audit events.
+   */
+  async eraseMemberRows(tx: EntityManager, actor: Actor, memberId: string): Promise<{ scrubbed: number; flagged: string[] }> {
+    this.assertCanWrite(actor);
+    const editions = await this.repository.eraseMemberRows(tx, memberId, this.clock.now());
+    await this.audit.recordMany(
+      tx,
+      actor,
+      editions.map((e) => ({ action: 'edition.member_row_erased', subjectType: 'edition', subjectId: e.id, networkId: e.networkId, detail: { memberId, correctionNeeded: e.flagged } })),
+    );
+    return { scrubbed: editions.length, flagged: editions.filter((e) => e.flagged).map((e) => e.id) };
+  }
+
+  /** Editions waiting for a correction after an erasure, in the networks the actor works in. */
+  async flaggedForCorrection(actor: Actor): Promise<FlaggedEditionRow[]> {
+    this.assertCanWrite(actor);
+    const scoped = actor.type === 'staff' && actor.role === 'coordinator';
+    return this.repository.flagged(scoped ? actor.networkIds : undefined);
+  }
+
+  /**
+   * Retention: editions created before `cutoff` whose bundles are all gone lose their contact values
+   * (one audit event each). In batches, each its own transaction; safe on several instances.
+   */
+  async purgeContactValues(cutoff: Date, batch = 100): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const done = await this.dataSource.transaction(async (tx) => {
+        const editions = await this.repository.purgeContactValues(tx, cutoff, this.clock.now(), batch);
+        await this.audit.recordMany(
+          tx,
+          SYSTEM_ACTOR,
+          editions.map((e) => ({
+            action: 'edition.contact_values_purged',
+            subjectType: 'edition',
+            subjectId: e.id,
+            networkId: e.networkId,
+            detail: { rows: e.rowCount, cutoff: cutoff.toISOString(), revokedUnapproved: e.revoked },
+          })),
+        );
+        return editions.length;
+      });
+      purged += done;
+      if (done < batch) return purged;
+    }
+  }
+
+  /** Which fields each edition's rows showed (for the records of processing). */
+  fieldsShared(editionIds: string[]): Promise<Map<string, { networkId: string; fields: string[] }>> {
+    return this.repository.fieldsShared(editionIds);
   }
 
   /** Marks a building edition published once no bundle is left to build (keyless ones wait on). */

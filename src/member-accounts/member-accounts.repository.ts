@@ -80,6 +80,17 @@ export class MemberAccountsRepository {
     await tx.update(MemberSessionEntity, { id, endedAt: IsNull() }, { endedAt: at });
   }
 
+  /**
+   * Erasure: the account row (with the password-wrapped identity: crypto-shredding), every session
+   * (with its sealed identity) and every one-time link token go.
+   */
+  async deleteAllOf(tx: EntityManager, memberId: string): Promise<{ account: boolean; sessions: number; tokens: number }> {
+    const [accounts]: [unknown[], number] = await tx.query('DELETE FROM member_account WHERE member_id = $1 RETURNING member_id', [memberId]);
+    const [sessions]: [unknown[], number] = await tx.query('DELETE FROM member_session WHERE member_id = $1 RETURNING id', [memberId]);
+    const [tokens]: [unknown[], number] = await tx.query('DELETE FROM account_token WHERE member_id = $1 RETURNING id', [memberId]);
+    return { account: accounts.length > 0, sessions: sessions.length, tokens: tokens.length };
+  }
+
   /** Ends every live session of the member except `keep` (after a password change or reset). */
   async endSessionsOf(tx: EntityManager, memberId: string, at: Date, keep?: string): Promise<void> {
     await tx.query(`UPDATE member_session SET ended_at = $2 WHERE member_id = $1 AND ended_at IS NULL AND ($3::uuid IS NULL OR id <> $3)`, [memberId, at, keep ?? null]);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { PasswordHasher } from '../accounts/password-hasher.js';
 import { passwordProblems } from '../accounts/password-policy.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -161,6 +161,19 @@ export class MemberAuthService {
       totp: a.totpEnabledAt !== null,
       recipientFingerprint: createHash('sha256').update(a.recipientId).digest('hex').slice(0, 16),
     };
+  }
+
+  /**
+   * Erasure (crypto-shredding), in the caller's transaction: the wrapped identity, the sessions and
+   * the link tokens are deleted, so no copy of the database opens a bundle of the member again and
+   * they can no longer log in. Call before the member's keys are deleted (the account points to one).
+   */
+  async shredAccount(tx: EntityManager, actor: Actor, memberId: string): Promise<{ account: boolean; sessions: number; tokens: number }> {
+    const result = await this.repository.deleteAllOf(tx, memberId);
+    if (result.account || result.sessions || result.tokens) {
+      await this.audit.record(tx, actor, { action: 'member_account.shredded', subjectType: 'member', subjectId: memberId, detail: result });
+    }
+    return result;
   }
 
   /** Whether the member has activated a portal account (staff see it, to know whether to send a link). */

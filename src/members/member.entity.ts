@@ -12,4 +12,6 @@ export class MemberEntity {
   @Column({ name: 'about_me', type: 'text', nullable: true }) aboutMe!: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  /** Set by erasure (art. 17): the contact fields are gone; the id stays as the pseudonym. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true }) erasedAt!: Date | null;
 }

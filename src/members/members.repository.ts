@@ -9,7 +9,7 @@ export interface MemberPage {
   total: number;
 }
 
-const INSERT_CHUNK = 1000;
+const INSERT_CHUNK = 10_000;
 
 @Injectable()
 export class MembersRepository {
@@ -40,15 +40,49 @@ export class MembersRepository {
     return found;
   }
 
+  /**
+   * One statement per chunk with a column per array parameter: an import of 100,000 rows spent most
+   * of its time in TypeORM building multi-row VALUES lists (see bench/import.bench.mjs). A new member
+   * is never erased, so erased_at keeps its default.
+   */
   async insertMembers(tx: EntityManager, members: MemberEntity[]): Promise<void> {
     for (let i = 0; i < members.length; i += INSERT_CHUNK) {
-      await tx.insert(MemberEntity, members.slice(i, i + INSERT_CHUNK));
+      const chunk = members.slice(i, i + INSERT_CHUNK);
+      const column = <T>(pick: (m: MemberEntity) => T) => chunk.map(pick);
+      await tx.query(
+        `INSERT INTO member (id, email, name, phone, address, postal_code, city, about_me, created_at, updated_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                              $9::timestamptz[], $10::timestamptz[])`,
+        [
+          column((m) => m.id),
+          column((m) => m.email),
+          column((m) => m.name),
+          column((m) => m.phone ?? null),
+          column((m) => m.address ?? null),
+          column((m) => m.postalCode ?? null),
+          column((m) => m.city ?? null),
+          column((m) => m.aboutMe ?? null),
+          column((m) => m.createdAt.toISOString()),
+          column((m) => m.updatedAt.toISOString()),
+        ],
+      );
     }
   }
 
   async insertMemberships(tx: EntityManager, memberships: MembershipEntity[]): Promise<void> {
     for (let i = 0; i < memberships.length; i += INSERT_CHUNK) {
-      await tx.insert(MembershipEntity, memberships.slice(i, i + INSERT_CHUNK));
+      const chunk = memberships.slice(i, i + INSERT_CHUNK);
+      await tx.query(
+        `INSERT INTO membership (network_id, member_id, status, joined_at, updated_at)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[])`,
+        [
+          chunk.map((m) => m.networkId),
+          chunk.map((m) => m.memberId),
+          chunk.map((m) => m.status),
+          chunk.map((m) => m.joinedAt.toISOString()),
+          chunk.map((m) => m.updatedAt.toISOString()),
+        ],
+      );
     }
   }
 
@@ -93,6 +127,24 @@ export class MembersRepository {
       .orderBy('m.id')
       .getRawAndEntities();
     return entities.map((e, i) => Object.assign(e, { status: (raw[i] as { status: MembershipStatus }).status }));
+  }
+
+  /** The member row, locked for the caller's transaction (erasure). */
+  lockById(tx: EntityManager, id: string) {
+    return tx.createQueryBuilder(MemberEntity, 'm').setLock('pessimistic_write').where('m.id = :id', { id }).getOne();
+  }
+
+  /**
+   * Erasure: every contact field goes. The row keeps its id (the pseudonym the audit log and the
+   * editions use); name and e-mail, which may not be empty, get fixed placeholders.
+   */
+  async eraseContact(tx: EntityManager, id: string, placeholder: { name: string; email: string }, at: Date): Promise<void> {
+    await tx.query(
+      `UPDATE member SET name = $2, email = $3, phone = NULL, address = NULL, postal_code = NULL, city = NULL, about_me = NULL,
+              erased_at = $4, updated_at = $4
+        WHERE id = $1`,
+      [id, placeholder.name, placeholder.email, at],
+    );
   }
 
   namesOf(ids: string[]): Promise<{ id: string; name: string }[]> {

@@ -17,7 +17,8 @@ import type {
 } from './dto/member.dto.js';
 import { normaliseMember, parseMemberFile, type MemberDraft } from './import/member-file.parser.js';
 import { MemberEntity } from './member.entity.js';
-import { memberEmailTaken, memberNotFound, membershipNotFound } from './members.errors.js';
+import { ERASED_MEMBER_NAME, erasedMemberEmail } from './erased-member.js';
+import { memberEmailTaken, memberErased, memberNotFound, membershipNotFound } from './members.errors.js';
 import { MembersRepository } from './members.repository.js';
 import { MembershipEntity, type MembershipStatus } from './membership.entity.js';
 
@@ -97,6 +98,7 @@ export class MembersService {
     try {
       return await this.dataSource.transaction(async (tx) => {
         const { member, memberships } = await this.reachableMember(actor, memberId, tx);
+        if (member.erasedAt) throw memberErased();
         const value = this.normalise({ ...member, ...patch });
         const fields = changedFields(member, value);
         if (fields.length === 0) return this.toDto(actor, member, memberships);
@@ -127,6 +129,8 @@ export class MembersService {
     return this.dataSource.transaction(async (tx) => {
       const membership = await this.repository.findMembership(networkId, memberId, tx);
       if (!membership) throw membershipNotFound();
+      // An erased member never comes back onto a list.
+      if (status !== 'left' && (await this.repository.findById(memberId, tx))?.erasedAt) throw memberErased();
       if (membership.status !== status) {
         const at = this.clock.now();
         await this.repository.updateMembershipStatus(tx, membership, status, at);
@@ -162,7 +166,43 @@ export class MembersService {
   async emailOf(memberId: string): Promise<string> {
     const member = await this.repository.findById(memberId);
     if (!member) throw memberNotFound();
+    if (member.erasedAt) throw memberErased();
     return member.email;
+  }
+
+  /**
+   * Erasure (art. 17), in the caller's transaction: every membership ends ('left') and the contact
+   * fields are replaced by placeholders; the id stays as the pseudonym. Answers the e-mail the member
+   * had, so the caller can scrub it elsewhere (held in memory only, never logged), and every network
+   * the member was in. For a member erased before, `alreadyErased` and no e-mail.
+   */
+  async eraseInTx(tx: EntityManager, actor: Actor, memberId: string): Promise<{ alreadyErased: boolean; erasedAt: Date; formerEmail: string | null; networkIds: string[] }> {
+    this.assertCanWrite(actor);
+    const member = await this.repository.lockById(tx, memberId);
+    const memberships = member ? await this.repository.membershipsOf(memberId, tx) : [];
+    if (!member || !memberships.some((m) => canReachNetwork(actor, m.networkId))) throw memberNotFound();
+    const networkIds = memberships.map((m) => m.networkId);
+    if (member.erasedAt) return { alreadyErased: true, erasedAt: member.erasedAt, formerEmail: null, networkIds };
+    const at = this.clock.now();
+    for (const membership of memberships.filter((m) => m.status !== 'left')) {
+      await this.repository.updateMembershipStatus(tx, membership, 'left', at);
+      await this.audit.record(tx, actor, {
+        action: 'membership.status_changed',
+        subjectType: 'member',
+        subjectId: memberId,
+        networkId: membership.networkId,
+        detail: { from: membership.status, to: 'left', reason: 'erasure' },
+      });
+    }
+    const fields = changedFields(member, { name: '', email: '', phone: null, address: null, postalCode: null, city: null, aboutMe: null });
+    await this.repository.eraseContact(tx, memberId, { name: ERASED_MEMBER_NAME, email: erasedMemberEmail(memberId) }, at);
+    await this.audit.record(tx, actor, { action: 'member.contact_erased', subjectType: 'member', subjectId: memberId, detail: { fields } });
+    return { alreadyErased: false, erasedAt: at, formerEmail: member.email, networkIds };
+  }
+
+  /** Every network the member is or was in, whoever asks (GDPR requests concern the person, not one network). */
+  async networkIdsOf(memberId: string, tx?: EntityManager): Promise<string[]> {
+    return (await this.repository.membershipsOf(memberId, tx)).map((m) => m.networkId);
   }
 
   /** A member's own record and memberships, for their portal (art. 15 access). */
@@ -256,6 +296,7 @@ export class MembersService {
       memberships: memberships
         .filter((ms) => canReachNetwork(actor, ms.networkId))
         .map((ms) => ({ networkId: ms.networkId, status: ms.status, joinedAt: ms.joinedAt.toISOString() })),
+      erasedAt: m.erasedAt?.toISOString() ?? null,
     };
   }
 }

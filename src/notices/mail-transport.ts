@@ -17,6 +17,9 @@ export interface OutgoingMail {
 /** Where mail goes. Behind a class so tests can swap it and keep everything else real. */
 export abstract class MailTransport {
   abstract send(mail: OutgoingMail): Promise<void>;
+
+  /** Erasure: drops any copy this transport kept of these mails. A mail already sent over SMTP is gone. */
+  async forget(_mails: Pick<OutgoingMail, 'messageId' | 'date'>[]): Promise<void> {}
 }
 
 /**
@@ -66,6 +69,11 @@ export class EmlFileMailTransport extends MailTransport {
     const date = mail.date.toISOString().replace(/:/g, '');
     const id = mail.messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9@._-]/g, '_');
     return `${date}-${id}.eml`;
+  }
+
+  /** The `.eml` files hold the address: erasure deletes them. */
+  override async forget(mails: Pick<OutgoingMail, 'messageId' | 'date'>[]): Promise<void> {
+    for (const mail of mails) await rm(join(this.directory, EmlFileMailTransport.fileName(mail)), { force: true });
   }
 
   async send(mail: OutgoingMail): Promise<void> {

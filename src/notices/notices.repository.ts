@@ -99,6 +99,24 @@ export class NoticesRepository {
     );
   }
 
+  /**
+   * Erasure: the member's mails (by member id, or sent to their address) keep their kind, state and
+   * dates, but the address becomes a placeholder and the bodies go. Mails not yet sent never will be.
+   */
+  async scrubMember(tx: EntityManager, memberId: string, email: string | null, placeholder: string, at: Date): Promise<{ id: string; messageId: string; createdAt: Date }[]> {
+    const [rows]: [{ id: string; message_id: string; created_at: Date }[], number] = await tx.query(
+      `UPDATE outbox_mail
+          SET to_address = $3, subject = NULL, text_body = NULL, html_body = NULL, claimed_by = NULL, claimed_until = NULL,
+              state = CASE WHEN state IN ('pending', 'sending') THEN 'failed' ELSE state END,
+              failed_at = CASE WHEN state IN ('pending', 'sending') THEN $4 ELSE failed_at END,
+              last_error = CASE WHEN state IN ('pending', 'sending') THEN 'ERASED' ELSE last_error END
+        WHERE (member_id = $1 OR to_address = $2) AND to_address <> $3
+        RETURNING id, message_id, created_at`,
+      [memberId, email, placeholder, at],
+    );
+    return rows.map((r) => ({ id: r.id, messageId: r.message_id, createdAt: r.created_at }));
+  }
+
   async deliveryOf(bundleIds: string[]): Promise<DeliveryRow[]> {
     if (bundleIds.length === 0) return [];
     const rows: { bundle_id: string; state: string; sent_at: Date | null; attempts: number; last_error: string | null }[] = await this.dataSource.query(

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { newId } from '../common/ids.js';
@@ -141,6 +142,23 @@ export class NoticesService {
     }
     if (claimed.length) this.logger.info({ claimed: claimed.length, ...result }, 'outbox run finished');
     return result;
+  }
+
+  /**
+   * Erasure, in the caller's transaction: the member's mails lose the address and bodies; queued ones
+   * are cancelled. Answers what to hand to `forgetCopies` after the commit.
+   */
+  async scrubMember(tx: EntityManager, actor: Actor, memberId: string, email: string | null, placeholder: string): Promise<{ messageId: string; date: Date }[]> {
+    const mails = await this.repository.scrubMember(tx, memberId, email, placeholder, this.clock.now());
+    if (mails.length) {
+      await this.audit.record(tx, actor, { action: 'notice.addresses_erased', subjectType: 'member', subjectId: memberId, detail: { outboxIds: mails.map((m) => m.id) } });
+    }
+    return mails.map((m) => ({ messageId: m.messageId, date: m.createdAt }));
+  }
+
+  /** Deletes copies the transport kept (the `.eml` files without SMTP). */
+  forgetCopies(mails: { messageId: string; date: Date }[]): Promise<void> {
+    return this.transport.forget(mails);
   }
 
   /** Delivery status of the notices of these bundles, for coordinators. Bundles without one are absent. */

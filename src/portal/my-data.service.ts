@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AccessRequestsService } from '../access-requests/access-requests.service.js';
 import { BundlesService } from '../bundles/bundles.service.js';
-import { Clock } from '../common/clock.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { DataRequestsService } from '../data-requests/data-requests.service.js';
 import { EditionsService } from '../editions/editions.service.js';
-import { MemberAuthService } from '../member-accounts/member-auth.service.js';
+import { MemberExportService } from '../gdpr/member-export.service.js';
+import type { MemberExport } from '../gdpr/member-export.js';
 import { MembersService } from '../members/members.service.js';
 import { NetworksService } from '../networks/networks.service.js';
-import { RecipientsService } from '../recipients/recipients.service.js';
 import type { ConsentSection, LedgerRow, MessageRow } from './views/member-pages.js';
 
 const SYSTEM = { type: 'system' } as const;
@@ -22,11 +20,8 @@ export class MyDataService {
     private readonly consent: ConsentService,
     private readonly bundles: BundlesService,
     private readonly editions: EditionsService,
-    private readonly recipients: RecipientsService,
-    private readonly accounts: MemberAuthService,
-    private readonly accessRequests: AccessRequestsService,
     private readonly dataRequests: DataRequestsService,
-    private readonly clock: Clock,
+    private readonly exports: MemberExportService,
   ) {}
 
   async messages(memberId: string): Promise<MessageRow[]> {
@@ -76,21 +71,12 @@ export class MyDataService {
   }
 
   /** Art. 15: everything stored about the member, as one JSON document. Key material stays out. */
-  async export(memberId: string): Promise<Record<string, unknown>> {
-    const { member, memberships } = await this.members.ownRecord(memberId);
-    const networkIds = memberships.map((m) => m.networkId);
-    const names = new Map(await Promise.all(networkIds.map(async (id) => [id, (await this.networks.get(SYSTEM, id)).name] as const)));
-    return {
-      exportedAt: this.clock.now().toISOString(),
-      member: { id: member.id, name: member.name, email: member.email, phone: member.phone, address: member.address, postalCode: member.postalCode, city: member.city, aboutMe: member.aboutMe },
-      memberships: memberships.map((m) => ({ networkId: m.networkId, network: names.get(m.networkId), status: m.status, joinedAt: m.joinedAt.toISOString() })),
-      consent: await this.consent.ownHistory(memberId, networkIds),
-      account: await this.accounts.account(memberId),
-      keys: (await this.recipients.ownKeys(memberId)).map((k) => ({ kind: k.kind, recipient: k.recipient, fingerprint: k.fingerprint, source: k.source, createdAt: k.createdAt })),
-      bundles: await this.messages(memberId),
-      listedInEditions: await this.editions.listingMember(memberId),
-      accessRequests: await this.accessRequests.ofEmail(member.email),
-      dataRequests: await this.dataRequests.ofMember(memberId),
-    };
+  export(memberId: string, format: 'json' | 'pdf' = 'json'): Promise<MemberExport> {
+    return this.exports.forMember(memberId, format);
+  }
+
+  /** The same export as a readable PDF, in the member's language. */
+  async exportPdf(memberId: string, locale: 'da' | 'en'): Promise<Buffer> {
+    return this.exports.renderPdf(await this.export(memberId, 'pdf'), locale);
   }
 }

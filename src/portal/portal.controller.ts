@@ -128,6 +128,18 @@ export class PortalController {
     res.send(JSON.stringify(data, null, 2));
   }
 
+  /** The same export as a readable PDF (art. 15), in the language of the page. */
+  @Get('mine-data/eksport.pdf')
+  async exportPdf(@Req() req: PortalRequest, @Res() res: Response) {
+    const ctx = pageContext(req, res, this.config.orgName);
+    const pdf = await this.myData.exportPdf(session(req).memberId, ctx.locale);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="${ctx.locale === 'en' ? 'my-data' : 'mine-data'}.pdf"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Length', String(pdf.length));
+    res.end(pdf);
+  }
+
   @Post('mine-data/sletning')
   async requestErasure(@Req() req: PortalRequest, @Res() res: Response) {
     await this.myData.requestErasure(session(req).memberId);

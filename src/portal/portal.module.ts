@@ -5,6 +5,7 @@ import { ConsentModule } from '../consent/consent.module.js';
 import { DataRequestsModule } from '../data-requests/data-requests.module.js';
 import { DistributionModule } from '../distribution/distribution.module.js';
 import { EditionsModule } from '../editions/editions.module.js';
+import { GdprModule } from '../gdpr/gdpr.module.js';
 import { MemberAccountsModule } from '../member-accounts/member-accounts.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { NetworksModule } from '../networks/networks.module.js';
@@ -25,6 +26,7 @@ import { PortalController } from './portal.controller.js';
     DataRequestsModule,
     DistributionModule,
     EditionsModule,
+    GdprModule,
     MemberAccountsModule,
     MembersModule,
     NetworksModule,

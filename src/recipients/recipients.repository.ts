@@ -23,6 +23,12 @@ export class RecipientsRepository {
     await tx.insert(MemberRecipientEntity, entity);
   }
 
+  /** Erasure: every key of the member, live or retired. */
+  async deleteAllOf(tx: EntityManager, memberId: string): Promise<string[]> {
+    const [rows]: [{ id: string }[], number] = await tx.query('DELETE FROM member_recipient WHERE member_id = $1 RETURNING id', [memberId]);
+    return rows.map((r) => r.id);
+  }
+
   async revoke(tx: EntityManager, id: string, at: Date): Promise<void> {
     await tx.update(MemberRecipientEntity, { id, revokedAt: IsNull() }, { revokedAt: at });
   }

@@ -81,6 +81,16 @@ export class RecipientsService {
     await this.audit.record(tx, actor, { action: 'recipient.revoked', subjectType: 'member', subjectId: memberId, detail: { recipientId } });
   }
 
+  /**
+   * Erasure, in the caller's transaction: the member's public keys go too (an SSH key can identify a
+   * person elsewhere). The audit log keeps the ids and fingerprints it recorded when they were added.
+   */
+  async deleteAllOf(tx: EntityManager, actor: Actor, memberId: string): Promise<number> {
+    const ids = await this.repository.deleteAllOf(tx, memberId);
+    await this.audit.recordMany(tx, actor, ids.map((recipientId) => ({ action: 'recipient.deleted', subjectType: 'member', subjectId: memberId, detail: { recipientId, reason: 'erasure' } })));
+    return ids.length;
+  }
+
   async list(actor: Actor, memberId: string): Promise<RecipientDto[]> {
     await this.members.get(actor, memberId);
     return (await this.repository.liveOf([memberId])).map(toDto);

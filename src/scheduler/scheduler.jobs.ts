@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Cron, Interval } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { AuditCheckpointsService } from '../audit/audit-checkpoints.service.js';
 import { BundlesService } from '../bundles/bundles.service.js';
@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { LOGGER } from '../common/logger.module.js';
 import { DistributionService } from '../distribution/distribution.service.js';
 import { EditionsService } from '../editions/editions.service.js';
+import { RetentionService } from '../gdpr/retention.service.js';
 import { NoticesService } from '../notices/notices.service.js';
 
 /**
@@ -16,7 +17,7 @@ import { NoticesService } from '../notices/notices.service.js';
  */
 @Injectable()
 export class SchedulerJobs implements OnApplicationBootstrap {
-  private running = { slots: false, work: false, expiry: false, mail: false, checkpoint: false };
+  private running = { slots: false, work: false, expiry: false, mail: false, checkpoint: false, retention: false };
 
   constructor(
     private readonly editions: EditionsService,
@@ -24,6 +25,7 @@ export class SchedulerJobs implements OnApplicationBootstrap {
     private readonly bundles: BundlesService,
     private readonly notices: NoticesService,
     private readonly checkpoints: AuditCheckpointsService,
+    private readonly retention: RetentionService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -75,6 +77,15 @@ export class SchedulerJobs implements OnApplicationBootstrap {
     return this.guard('expiry', async () => {
       const n = await this.bundles.expireDue();
       if (n > 0) this.logger.info({ bundles: n }, 'expired bundles deleted');
+    });
+  }
+
+  /** Daily, at night; an advisory lock lets one instance run it, and every step is idempotent anyway. */
+  @Cron('20 3 * * *', { name: 'retention' })
+  applyRetention(): Promise<void> {
+    return this.guard('retention', async () => {
+      const result = await this.retention.applyExclusive();
+      if (result) this.logger.info(result, 'retention run');
     });
   }
 

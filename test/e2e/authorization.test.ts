@@ -26,6 +26,8 @@ let t: TestApp;
 const tokens: Partial<Record<Role, string>> = {};
 let networkA: string;
 let memberA: string;
+/** Erased by the first caller allowed to; a second erasure only cleans up leftovers (200). */
+let erasableMember: string;
 let staffId: string;
 let listA: string;
 let editionA: string;
@@ -48,6 +50,7 @@ beforeAll(async () => {
   tokens.badToken = 'lb_thisIsNotARealTokenAtAll0123456789';
   staffId = (await insertStaff(t.app, 'coordinator')).id;
   memberA = (await insertMember(t.app, networkA)).id;
+  erasableMember = (await insertMember(t.app, networkA)).id;
   await insertConsentText(t.app, networkA);
   const asAdmin = (r: request.Test) => r.set('Authorization', `Bearer ${tokens.admin}`);
   listA = (await asAdmin(request(t.http).post(`/api/v1/networks/${networkA}/lists`)).send({ slug: `l-${unique()}`, title: 'Liste' }).expect(201)).body.id;
@@ -162,6 +165,13 @@ const CASES: Case[] = [
   { method: 'get', route: '/api/v1/audit/checkpoints', path: () => '/api/v1/audit/checkpoints', expect: staffOnly(200, 403, 403, 200) },
   { method: 'post', route: '/api/v1/audit/checkpoints', path: () => '/api/v1/audit/checkpoints', expect: staffOnly(201, 403, 403, 403) },
   { method: 'get', route: '/api/v1/audit/public-key', path: () => '/api/v1/audit/public-key', expect: { admin: 200, coordA: 200, coordB: 200, auditor: 200, anonymous: 200, badToken: 200 } },
+  // GDPR rights (art. 15, 17, 21, 30): staff who reach the member act; auditors read only the art. 30 report.
+  { method: 'get', route: '/api/v1/members/{memberId}/export', path: () => `/api/v1/members/${memberA}/export`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'get', route: '/api/v1/members/{memberId}/export.pdf', path: () => `/api/v1/members/${memberA}/export.pdf`, expect: staffOnly(200, 200, 404, 403) },
+  { method: 'post', route: '/api/v1/members/{memberId}/objection', path: () => `/api/v1/members/${memberA}/objection`, body: () => ({ channel: 'phone' }), expect: staffOnly(200, 200, 404, 403) },
+  { method: 'post', route: '/api/v1/members/{memberId}/erasure', path: () => `/api/v1/members/${erasableMember}/erasure`, body: () => ({ channel: 'phone' }), expect: staffOnly(200, 200, 404, 403) },
+  { method: 'get', route: '/api/v1/data-requests', path: () => '/api/v1/data-requests?state=open', expect: staffOnly(200, 200, 200, 403) },
+  { method: 'get', route: '/api/v1/reports/processing', path: () => '/api/v1/reports/processing?from=2020-01-01&to=2022-12-31', expect: staffOnly(200, 403, 403, 200) },
   { method: 'get', route: '/api/v1/staff', path: () => '/api/v1/staff', expect: staffOnly(200, 403, 403, 403) },
   {
     method: 'post',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readZip } from '../../src/common/zip/zip-reader.js';
 import { unique } from '../factories/factories.js';
+import { pdfText } from '../support/documents.js';
 import { linkPath, PortalClient } from '../support/portal-client.js';
 import { activateMember, consentingMember, flushMail, MEMBER_PASSWORD, portalWorld, publish } from '../support/portal-world.js';
 import { DistributionService } from '../../src/distribution/distribution.service.js';
@@ -111,6 +112,18 @@ describe('a member account', () => {
     expect(data.listedInEditions).toHaveLength(1);
     expect(data.keys).toEqual([expect.objectContaining({ source: 'portal', recipient: expect.stringMatching(/^age1/) })]);
     expect(res.text).not.toMatch(/AGE-SECRET-KEY/i);
+  });
+
+  it('offers the same export as a readable PDF, with the recipients ledger', async () => {
+    expect((await client.get('/portal/mine-data')).text).toContain('href="/portal/mine-data/eksport.pdf"');
+    const res = await client.get('/portal/mine-data/eksport.pdf');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const text = (await pdfText(res.body)).replace(/\s+/g, ' ');
+    expect(text).toContain(member.name);
+    expect(text).toContain(member.email);
+    expect(text).toContain('Hvem har modtaget mine oplysninger');
+    expect(text).toMatch(new RegExp(`${world.network.name} · Kontaktliste · 2 modtagere`));
   });
 
   it('stores one erasure request for staff, however often it is asked for', async () => {

@@ -104,7 +104,7 @@ ${table(
 }
 
 export interface EditionView {
-  edition: { id: string; listId: string; state: string; createdAt: string; rowCount: number; recipientCount: number; requestedById: string | null };
+  edition: { id: string; listId: string; state: string; createdAt: string; rowCount: number; recipientCount: number; requestedById: string | null; correctionNeededSince?: string | null };
   listTitle: string;
   progress: { ready: number; total: number };
   delivery: { name: string; bundleState: string; lastError: string | null; notice: string | null; downloadedAt: string | null; expiresAt: string }[];
@@ -122,6 +122,12 @@ export function editionPage(ctx: ConsoleContext, v: EditionView, timeZone: strin
 <p role="status" aria-live="polite"><progress max="${Math.max(1, v.progress.total)}" value="${v.progress.ready}" aria-label="${fill(t.progress, { n: v.progress.ready, total: v.progress.total })}"></progress>
 ${fill(t.progress, { n: v.progress.ready, total: v.progress.total })}</p>
 ${building ? html`<p>${t.refreshing}</p>` : ''}
+${
+  v.edition.correctionNeededSince
+    ? html`<p class="notice">${fill(t.correctionNeeded, { date: formatDateTime(v.edition.correctionNeededSince, locale, timeZone) })}</p>
+<form method="post" action="/console/udgaver/${v.edition.id}/ret">${csrf(ctx)}<button type="submit">${t.correct}</button></form>`
+    : ''
+}
 ${
   v.edition.state === 'awaiting_approval'
     ? html`<p>${t.approveHint}</p>${

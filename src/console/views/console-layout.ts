@@ -22,6 +22,7 @@ function nav(ctx: ConsoleContext): SafeHtml | '' {
   const items = [
     { href: '/console', label: t.navNetworks, show: ctx.role !== 'auditor' },
     { href: '/console/anmodninger', label: t.navRequests, show: ctx.role !== 'auditor' },
+    { href: '/console/sletning', label: t.navErasure, show: ctx.role !== 'auditor' },
     { href: '/console/medarbejdere', label: t.navStaff, show: ctx.role === 'admin' },
     { href: '/console/revision', label: t.navAudit, show: ctx.role !== 'coordinator' },
   ].filter((i) => i.show);

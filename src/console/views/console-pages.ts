@@ -2,6 +2,7 @@ import { field, type FieldError } from '../../common/web/forms.js';
 import { html } from '../../common/web/html.js';
 import { MEMBER_FIELDS } from '../../members/member-fields.js';
 import { consoleLayout, csrf, errors, formatDateTime, table, type ConsoleContext } from './console-layout.js';
+import { erasedNotice } from './console-gdpr-pages.js';
 import { fill } from './console-texts.js';
 
 export function loginPage(ctx: ConsoleContext, o: { email?: string; errors?: FieldError[] } = {}): string {
@@ -83,7 +84,7 @@ ${p.page > 1 ? html`<a href="${link(p.page - 1)}">${t.previous}</a> ` : ''}${p.p
 }
 
 export interface MemberDetail {
-  member: { id: string; name: string; email: string; phone: string | null; address: string | null; postalCode: string | null; city: string | null; aboutMe: string | null };
+  member: { id: string; name: string; email: string; phone: string | null; address: string | null; postalCode: string | null; city: string | null; aboutMe: string | null; erasedAt?: string | null };
   networks: {
     id: string;
     name: string;
@@ -110,8 +111,9 @@ export function memberPage(ctx: ConsoleContext, d: MemberDetail, timeZone: strin
     ctx,
     m.name,
     html`${errors(ctx, o.errors ?? [])}
-<dl class="facts">${facts.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
-${d.hasAccount ? '' : html`<form method="post" action="/console/medlemmer/${m.id}/aktivering">${csrf(ctx)}<button type="submit" class="secondary">${t.sendActivation}</button></form>`}
+${m.erasedAt ? erasedNotice(ctx, m.erasedAt, timeZone) : html`<dl class="facts">${facts.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`}
+${d.hasAccount || m.erasedAt ? '' : html`<form method="post" action="/console/medlemmer/${m.id}/aktivering">${csrf(ctx)}<button type="submit" class="secondary">${t.sendActivation}</button></form>`}
+${m.erasedAt ? '' : html`<p><a href="/console/medlemmer/${m.id}/sletning">${t.eraseMember}</a></p>`}
 ${d.networks.map(
   (n, i) => html`<section aria-labelledby="net-${i}">
 <h2 id="net-${i}">${n.name} (${t.memberStatuses[n.status] ?? n.status})</h2>
@@ -128,9 +130,11 @@ ${
       )}</ul>`
     : ''
 }
-<h3 id="record-${i}">${t.recordConsent}</h3>
+${m.erasedAt ? '' : html`<h3 id="record-${i}">${t.recordConsent}</h3>`}
 ${
-  n.latestTextVersion
+  m.erasedAt
+    ? ''
+    : n.latestTextVersion
     ? html`<form method="post" action="/console/medlemmer/${m.id}/samtykke" aria-labelledby="record-${i}">
 ${csrf(ctx)}<input type="hidden" name="networkId" value="${n.id}"><input type="hidden" name="version" value="${n.latestTextVersion}">
 <p>${t.consentVersion} ${n.latestTextVersion}</p>

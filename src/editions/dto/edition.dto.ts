@@ -35,6 +35,8 @@ export class EditionDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) publishedAt!: string | null;
   @ApiPropertyOptional({ type: BundleProgressDto }) progress?: BundleProgressDto;
+  @ApiProperty({ nullable: true, type: String, description: 'a member it listed was erased since; publish a corrected edition (art. 19)' })
+  correctionNeededSince!: string | null;
 }
 
 export class EditionRowDto {

@@ -58,6 +58,8 @@ export class MemberDto {
   @ApiProperty({ nullable: true, type: String }) city!: string | null;
   @ApiProperty({ nullable: true, type: String }) aboutMe!: string | null;
   @ApiProperty({ type: [MembershipDto] }) memberships!: MembershipDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'when the member was erased (art. 17); the contact fields are then placeholders' })
+  erasedAt!: string | null;
 }
 
 export class MemberListItemDto {

@@ -118,7 +118,7 @@ export function myDataPage(ctx: PageContext, o: { erasureOpen: boolean; flash?: 
     ctx,
     t.dataTitle,
     html`<p>${t.dataIntro}</p>
-<p><a class="button" href="/portal/mine-data/eksport" download>${t.dataDownload}</a></p>
+<p><a class="button" href="/portal/mine-data/eksport" download>${t.dataDownload}</a> <a class="button" href="/portal/mine-data/eksport.pdf" download>${t.dataDownloadPdf}</a></p>
 <h2>${t.erasureTitle}</h2>
 <p>${t.erasureIntro}</p>
 ${
