@@ -221,6 +221,16 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     const adminPage = await logIn(adminContext, admin.email, admin.password);
     await adminPage.goto('/console/medarbejdere');
     await audit(adminPage);
+    // Two-step set-up (what STAFF_TOTP_REQUIRED sends staff to; any staff member may turn it on).
+    await adminPage.goto('/console/to-trin');
+    await audit(adminPage);
+    await adminPage.getByRole('button', { name: 'Slå to-trins-login til' }).click();
+    expect(await adminPage.locator('dl.totp code').count()).toBe(2);
+    await audit(adminPage);
+    await adminPage.getByLabel('Kode fra appen (6 cifre)').fill('12345');
+    await adminPage.getByRole('button', { name: 'Bekræft' }).click();
+    expect(await adminPage.locator('.error-summary').innerText()).toContain('Koden er forkert');
+    await audit(adminPage);
     await adminPage.goto('/console/medarbejdere?lang=en');
     await audit(adminPage);
     await adminPage.goto('/console/udgaver/00000000-0000-4000-8000-000000000000');
