@@ -69,6 +69,27 @@ function columnWeights(columns: readonly MemberField[], rows: ContactListDocumen
   });
 }
 
+/** Narrower than this, a column cannot hold a word (and pdfkit's line wrapper never ends). */
+const MIN_COLUMN_WIDTH = 44;
+
+/**
+ * Widths in proportion to the weights, but none below MIN_COLUMN_WIDTH: a very long "about me"
+ * must not squeeze the name column to nothing. Columns at the floor are fixed and the rest share
+ * what is left, until no column falls below it.
+ */
+export function columnWidths(weights: readonly number[], total: number): number[] {
+  const floor = Math.min(MIN_COLUMN_WIDTH, total / weights.length);
+  const fixed = new Set<number>();
+  for (;;) {
+    const free = weights.reduce((sum, w, i) => (fixed.has(i) ? sum : sum + w), 0);
+    const room = total - fixed.size * floor;
+    const widths = weights.map((w, i) => (fixed.has(i) ? floor : (w / free) * room));
+    const below = widths.findIndex((w, i) => !fixed.has(i) && w < floor);
+    if (below < 0) return widths;
+    fixed.add(below);
+  }
+}
+
 /**
  * Lays out the whole edition once: title, date, a table with a repeated header row, page breaks
  * and "Side n af m". Recipient watermarks are added later by an incremental update, so the glyphs
@@ -96,9 +117,7 @@ export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
   const internals = pdf as unknown as PdfInternals;
 
   const width = pdf.page.width - MARGIN.left - MARGIN.right;
-  const weights = columnWeights(doc.columns, doc.rows);
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const widths = weights.map((w) => (w / sum) * width);
+  const widths = columnWidths(columnWeights(doc.columns, doc.rows), width);
   const xs = widths.map((_, i) => MARGIN.left + widths.slice(0, i).reduce((a, b) => a + b, 0));
   const lineHeight = pdf.font('body').fontSize(BODY_SIZE).currentLineHeight(true);
 
@@ -118,6 +137,9 @@ export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
   headerRow();
 
   const bottom = pdf.page.height - MARGIN.bottom;
+  // A row never grows past one page (below the repeated header): a longer "about me" ends in an
+  // ellipsis here (the XLSX holds it whole). A taller row made pdfkit add pages without end.
+  const maxLines = Math.floor((bottom - MARGIN.top - (lineHeight + 2 * PAD) - 2 * PAD) / lineHeight);
   doc.rows.forEach((row, index) => {
     const cells = doc.columns.map((field) => row[field] ?? '');
     let lines = 1;
@@ -125,6 +147,7 @@ export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
     cells.forEach((value, i) => {
       if (!fits[i]) lines = Math.max(lines, Math.ceil(pdf.heightOfString(value, { width: widths[i] - 2 * PAD }) / lineHeight));
     });
+    lines = Math.min(lines, maxLines);
     const height = lines * lineHeight + 2 * PAD;
     if (y + height > bottom) {
       pdf.addPage();
@@ -137,7 +160,7 @@ export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
       if (!value) return;
       // A value known to fit on one line skips pdfkit's line wrapper, the costly part of text().
       if (fits[i]) pdf.text(value, xs[i] + PAD, y + PAD, { lineBreak: false });
-      else pdf.text(value, xs[i] + PAD, y + PAD, { width: widths[i] - 2 * PAD, height: height - PAD });
+      else pdf.text(value, xs[i] + PAD, y + PAD, { width: widths[i] - 2 * PAD, height: height - 2 * PAD, ellipsis: true });
     });
     y += height;
   });
