@@ -58,9 +58,15 @@ export class DistributionService {
       for (;;) {
         const batch = await this.claimAndBuild(editionIds);
         await committing;
-        if (!batch) return total;
+        if (!batch) {
+          await this.finishStalled(editionIds);
+          return total;
+        }
         total += batch.claimed.length;
         committing = this.commit(batch);
+        // Awaited above once the next batch is built; until then a failed commit (the database gone)
+        // must not count as an unhandled rejection, which ends the whole process.
+        committing.catch(() => undefined);
       }
     } finally {
       await committing;
@@ -96,6 +102,14 @@ export class DistributionService {
         this.prepared.delete(editionId);
         this.logger.info({ editionId }, 'edition published');
       }
+    }
+  }
+
+  /** Editions whose last commit died before publishing them (a crash, a lost connection) are finished here. */
+  private async finishStalled(editionIds?: string[]): Promise<void> {
+    for (const editionId of await this.editions.finishStalled(editionIds)) {
+      this.prepared.delete(editionId);
+      this.logger.info({ editionId }, 'edition published');
     }
   }
 

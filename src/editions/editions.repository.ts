@@ -91,6 +91,15 @@ export class EditionsRepository {
       .getOne();
   }
 
+  /** Ids of the editions still in state building (of these ids, when given). */
+  async buildingIds(editionIds?: string[]): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM edition WHERE state = 'building' AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[])) ORDER BY created_at`,
+      [editionIds ?? null],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Live editions (building or published, not revoked) of a network that list the member. */
   async liveListing(networkId: string, memberId: string): Promise<EditionEntity[]> {
     return this.manager()

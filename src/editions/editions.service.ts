@@ -335,6 +335,20 @@ export class EditionsService {
     return this.repository.fieldsShared(editionIds);
   }
 
+  /**
+   * Publishes the building editions that have nothing left to build but were never marked published:
+   * the process that committed their last bundles died, or lost the database, before
+   * `finishIfComplete`. No later commit would look at them again, so the worker sweeps them when it
+   * finds nothing to claim. Answers the ids it published.
+   */
+  async finishStalled(editionIds?: string[]): Promise<string[]> {
+    const finished: string[] = [];
+    for (const editionId of await this.repository.buildingIds(editionIds)) {
+      if (await this.finishIfComplete(editionId)) finished.push(editionId);
+    }
+    return finished;
+  }
+
   /** Marks a building edition published once no bundle is left to build (keyless ones wait on). */
   async finishIfComplete(editionId: string): Promise<boolean> {
     // Cheap test first: while bundles are still being built there is nothing to lock.

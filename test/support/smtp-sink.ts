@@ -28,6 +28,8 @@ export interface SmtpSinkOptions {
    * `(a) => a.startsWith('bounce-') ? { code: 550, message: `<${a}> unknown` } : undefined`.
    */
   rejectRecipient?: (address: string) => { code: number; message: string } | undefined;
+  /** Called with each mail once it is stored and before the server answers 250 (the fault suite kills the sender here). */
+  onMail?: (mail: SinkMail) => void;
 }
 
 export interface SmtpSink {
@@ -86,6 +88,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
               parsed,
             });
             for (const wake of [...waiters]) wake();
+            options.onMail?.(mails[mails.length - 1]);
             callback();
           },
           (error: Error) => callback(error),

@@ -73,8 +73,8 @@ export class AgeEncryptor {
 
   /** Decrypts with one X25519 identity (AGE-SECRET-KEY-1…); throws when it does not match or the file is damaged. */
   async decryptWithIdentity(ciphertext: Uint8Array, identity: string): Promise<Buffer> {
-    const { secret, publicKey } = parseX25519Identity(identity);
-    return openFile(ciphertext, (stanzas) => unwrapX25519(stanzas, secret, publicKey), NO_IDENTITY_MATCHED);
+    const { privateKey, publicKey } = parseX25519Identity(identity);
+    return openFile(ciphertext, (stanzas) => unwrapX25519(stanzas, privateKey, publicKey), NO_IDENTITY_MATCHED);
   }
 
   /** A fresh X25519 identity and its recipient, in the form age-keygen writes. */

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { bech32Decode, bech32Encode } from './bech32.js';
-import { x25519 } from './x25519.js';
+import { publicKeyOf, toPrivateKey, x25519 } from './x25519.js';
 
 /**
  * Native X25519 age identities (`AGE-SECRET-KEY-1…`): 32 random bytes as the scalar, bech32 with
@@ -14,6 +14,8 @@ const BASEPOINT = Buffer.concat([Buffer.from([9]), Buffer.alloc(31)]);
 export interface X25519Identity {
   secret: Buffer;
   publicKey: Buffer;
+  /** The secret imported once, for the key agreements that follow. */
+  privateKey: KeyObject;
 }
 
 /**
@@ -28,7 +30,8 @@ export function parseX25519Identity(text: string): X25519Identity {
     throw new Error('not a valid age X25519 identity (AGE-SECRET-KEY-1…)');
   }
   const secret = Buffer.from(decoded.data);
-  return { secret, publicKey: x25519(secret, BASEPOINT) };
+  const privateKey = toPrivateKey(secret);
+  return { secret, publicKey: publicKeyOf(privateKey), privateKey };
 }
 
 export function recipientOf(publicKey: Uint8Array): string {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { Stanza } from './age-header.js';
 import { b64, b64DecodeStrict, hkdf, open, seal } from './age-primitives.js';
 import type { RecipientKey } from './age-recipient.js';
@@ -45,7 +45,7 @@ export function wrapFileKey(recipient: RecipientKey, fileKey: Uint8Array): Stanz
  * shared secrets throw, stanzas for someone else are skipped (null when none matched). Bundles are
  * decrypted with age-encryption; this exists so the CCTV vectors can drive the native X25519 path.
  */
-export function unwrapX25519(stanzas: readonly Stanza[], identitySecret: Uint8Array, identityPublic: Uint8Array): Buffer | null {
+export function unwrapX25519(stanzas: readonly Stanza[], identitySecret: Uint8Array | KeyObject, identityPublic: Uint8Array): Buffer | null {
   for (const stanza of stanzas) {
     if (stanza.args[0] !== 'X25519') continue;
     const share = stanza.args.length === 2 ? b64DecodeStrict(stanza.args[1]) : null;

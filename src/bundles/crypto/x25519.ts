@@ -10,9 +10,34 @@ const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const toPublicKey = (point: Uint8Array) =>
   createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(point).toString('base64url') }, format: 'jwk' });
 
+const fromDer = (scalar: Uint8Array) => createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' });
+const NO_X = Buffer.alloc(32).toString('base64url');
+const fromJwk = (scalar: Uint8Array) =>
+  createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: Buffer.from(scalar).toString('base64url'), x: NO_X }, format: 'jwk' });
+
+/** The raw public key (u-coordinate) of a private key, derived by OpenSSL. */
+export function publicKeyOf(privateKey: KeyObject): Buffer {
+  const { x } = createPublicKey(privateKey).export({ format: 'jwk' });
+  if (typeof x !== 'string') throw new Error('X25519 key export failed');
+  return Buffer.from(x, 'base64url');
+}
+
+/**
+ * Private keys too are faster as JWK (about 40 µs against 450 µs for DER; every portal download
+ * imports one). Node builds a JWK private key from "d" alone ("x" must be present but is not
+ * used), which is checked once here against DER; should that ever change, DER it is.
+ */
+const jwkPrivateImport = (() => {
+  try {
+    const probe = Buffer.from('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a', 'hex');
+    return publicKeyOf(fromJwk(probe)).equals(publicKeyOf(fromDer(probe)));
+  } catch {
+    return false;
+  }
+})();
+
 /** A raw scalar as a private key (clamped by X25519 itself, as in RFC 7748 and Go). */
-const toPrivateKey = (scalar: Uint8Array) =>
-  createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' });
+export const toPrivateKey = (scalar: Uint8Array): KeyObject => (jwkPrivateImport ? fromJwk(scalar) : fromDer(scalar));
 
 /** scalar · point. Refuses the all-zero result (a low-order point), as age requires. */
 export function x25519(scalar: Uint8Array | KeyObject, point: Uint8Array): Buffer {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { assertStorageKey, BundleStorage } from './bundle-storage.js';
 
@@ -23,7 +23,7 @@ export class LocalBundleStorage extends BundleStorage {
     const temp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
     const handle = await open(temp, 'wx', 0o600);
     try {
-      await handle.writev(data as Uint8Array[]);
+      await writeAll(handle, data);
       await handle.sync();
     } catch (error) {
       await handle.close();
@@ -61,6 +61,22 @@ export class LocalBundleStorage extends BundleStorage {
       removed++;
     }
     return removed;
+  }
+}
+
+/**
+ * A write to a nearly full disk can end short without an error (libuv reports the bytes it wrote
+ * and drops the ENOSPC that stopped it): write the rest until it is all written, so that the call
+ * that cannot write anything throws the real error instead of a cut-off file being renamed into place.
+ */
+async function writeAll(handle: FileHandle, data: readonly Uint8Array[]): Promise<void> {
+  let rest = data.filter((chunk) => chunk.byteLength > 0);
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest as Uint8Array[]);
+    if (bytesWritten === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO', syscall: 'write' });
+    let skip = bytesWritten;
+    while (rest.length > 0 && skip >= rest[0].byteLength) skip -= rest.shift()!.byteLength;
+    if (skip > 0) rest = [rest[0].subarray(skip), ...rest.slice(1)];
   }
 }
 
