@@ -1,4 +1,5 @@
 import { Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { formText } from '../common/web/locale.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditCheckpointsService } from '../audit/audit-checkpoints.service.js';
@@ -11,7 +12,6 @@ import { consoleContext, sendPage, type ConsoleRequest } from './console-context
 import { StaffSessionGuard } from './staff-session.guard.js';
 import { auditPage } from './views/console-audit-pages.js';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,13 +31,13 @@ export class ConsoleAuditController {
   @Get()
   async page(@Req() req: ConsoleRequest, @Res() res: Response) {
     if (req.staff!.role === 'coordinator') throw forbidden();
-    const filter = { from: str(req.query.from), to: str(req.query.to), action: str(req.query.action).slice(0, 100), memberId: str(req.query.memberId), networkId: str(req.query.networkId) };
+    const filter = { from: formText(req.query.from).trim(), to: formText(req.query.to).trim(), action: formText(req.query.action).trim().slice(0, 100), memberId: formText(req.query.memberId).trim(), networkId: formText(req.query.networkId).trim() };
     const problems = [
       ...(['from', 'to'] as const).filter((k) => filter[k] && !DATE.test(filter[k])).map((field) => ({ field, code: 'INVALID_DATE', message: `${field} must be a date (YYYY-MM-DD)` })),
       ...(['memberId', 'networkId'] as const).filter((k) => filter[k] && !UUID.test(filter[k])).map((field) => ({ field, code: 'INVALID_UUID', message: `${field} must be a UUID` })),
     ];
     if (problems.length) throw new ValidationFailedError(problems);
-    const page = Math.max(1, Number.parseInt(str(req.query.page), 10) || 1);
+    const page = Math.max(1, Number.parseInt(formText(req.query.page).trim(), 10) || 1);
     const result = await this.audit.search(
       {
         from: filter.from ? new Date(`${filter.from}T00:00:00Z`) : undefined,

@@ -1,4 +1,5 @@
 import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { formText } from '../common/web/locale.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service.js';
@@ -10,7 +11,6 @@ import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { consoleContext, sendPage, type ConsoleRequest } from './console-context.js';
 import { loginPage, totpSetupPage } from './views/console-pages.js';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** Staff log in to the console with the same sessions as the staff API (and TOTP when required). */
 @ApiExcludeController()
@@ -33,10 +33,10 @@ export class ConsoleAuthController {
   @Post('login')
   async login(@Req() req: ConsoleRequest, @Res() res: Response) {
     const ctx = consoleContext(req, res, this.config.orgName);
-    const email = str(req.body?.email);
-    const code = str(req.body?.code).trim();
+    const email = formText(req.body?.email);
+    const code = formText(req.body?.code).trim();
     try {
-      const { token, setupPending } = await this.auth.login(email, str(req.body?.password), req.ip ?? 'unknown', code || undefined);
+      const { token, setupPending } = await this.auth.login(email, formText(req.body?.password), req.ip ?? 'unknown', code || undefined);
       setSessionCookie(res, STAFF_SESSION_COOKIE, token, this.config.secureCookies);
       res.redirect(303, setupPending ? '/console/to-trin' : '/console');
     } catch (error) {
@@ -65,7 +65,7 @@ export class ConsoleAuthController {
     const session = await this.session(req);
     if (!session) return res.redirect(303, '/console/login');
     try {
-      await this.auth.confirmTotp(session.actor, str(req.body?.code));
+      await this.auth.confirmTotp(session.actor, formText(req.body?.code));
       res.redirect(303, '/console');
     } catch (error) {
       if (!(error instanceof DomainError) || (error.code !== 'TOTP_CODE_WRONG' && error.code !== 'TOTP_NOT_STARTED')) throw error;

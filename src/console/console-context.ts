@@ -1,23 +1,13 @@
 import type { Request, Response } from 'express';
 import type { StaffActor } from '../common/actor.js';
-import { readCookie } from '../common/web/cookies.js';
-import { CONSOLE_TEXTS, type Locale } from './views/console-texts.js';
+import { resolveLocale } from '../common/web/locale.js';
+import { CONSOLE_TEXTS } from './views/console-texts.js';
 import type { ConsoleContext } from './views/console-layout.js';
 
 export type ConsoleRequest = Request & { staff?: StaffActor };
 
-const LANG_COOKIE = 'lb_lang';
-const isLocale = (v: unknown): v is Locale => v === 'da' || v === 'en';
-
 export function consoleContext(req: ConsoleRequest, res: Response, orgName: string): ConsoleContext {
-  let locale: Locale = 'da';
-  if (isLocale(req.query.lang)) {
-    locale = req.query.lang;
-    res.cookie(LANG_COOKIE, locale, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600_000 });
-  } else {
-    const remembered = readCookie(req, LANG_COOKIE);
-    if (isLocale(remembered)) locale = remembered;
-  }
+  const locale = resolveLocale(req, res);
   return {
     locale,
     t: CONSOLE_TEXTS[locale],

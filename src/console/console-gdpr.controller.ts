@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { formText } from '../common/web/locale.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
@@ -15,7 +16,6 @@ import { consoleContext, sendPage, type ConsoleRequest } from './console-context
 import { StaffSessionGuard } from './staff-session.guard.js';
 import { eraseMemberPage, erasurePage, type ErasureQueueView } from './views/console-gdpr-pages.js';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const staff = (req: ConsoleRequest) => req.staff!;
 const CHANNELS: readonly string[] = ['portal', 'phone', 'paper', 'email'];
 
@@ -58,7 +58,7 @@ export class ConsoleGdprController {
 
   @Post('medlemmer/:memberId/sletning')
   async eraseByHand(@Param('memberId', UuidPipe) memberId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    const channel = str(req.body?.channel);
+    const channel = formText(req.body?.channel);
     try {
       if (!CHANNELS.includes(channel)) throw new DomainError('invalid', 'INVALID_CHANNEL', 'channel must be portal, phone, paper or email', 'channel');
       await this.erasure.erase(staff(req), memberId, { channel: channel as ConsentChannel });

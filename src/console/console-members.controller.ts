@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Post, Req, Res, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { formText } from '../common/web/locale.js';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -23,7 +24,6 @@ import { importPage, requestsPage } from './views/console-distribution-pages.js'
 import { memberPage, membersPage, networksPage, type MemberDetail } from './views/console-pages.js';
 import { fill } from './views/console-texts.js';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 const staff = (req: ConsoleRequest) => req.staff!;
 
@@ -57,19 +57,19 @@ export class ConsoleMembersController {
 
   @Get('netvaerk/:networkId')
   async network(@Param('networkId', UuidPipe) networkId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    const page = Math.max(1, Number.parseInt(str(req.query.page), 10) || 1);
-    const q = str(req.query.q).slice(0, 200);
+    const page = Math.max(1, Number.parseInt(formText(req.query.page), 10) || 1);
+    const q = formText(req.query.q).slice(0, 200);
     const network = await this.networks.reachable(staff(req), networkId);
     const result = await this.members.search(staff(req), networkId, { q, page, pageSize: 25 });
     const ctx = this.ctx(req, res);
-    const done = str(req.query.done);
+    const done = formText(req.query.done);
     sendPage(res, membersPage(ctx, { network, q, page, pageSize: 25, total: result.total, items: result.items }, done ? fill(ctx.t.imported, { n: done }) : undefined));
   }
 
   @Get('medlemmer/:memberId')
   async member(@Param('memberId', UuidPipe) memberId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     const ctx = this.ctx(req, res);
-    const done = str(req.query.done);
+    const done = formText(req.query.done);
     const flash = done === 'consent' ? ctx.t.consentSaved : done === 'activation' ? ctx.t.activationSent : done === 'erased' ? ctx.t.erasureDone : undefined;
     sendPage(res, memberPage(ctx, await this.detail(req, memberId), this.config.timeZone, { flash }));
   }
@@ -77,15 +77,15 @@ export class ConsoleMembersController {
   /** Consent given by phone, on paper or by e-mail; no field ticked records a withdrawal. */
   @Post('medlemmer/:memberId/samtykke')
   async recordConsent(@Param('memberId', UuidPipe) memberId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    const networkId = new UuidPipe().transform(str(req.body?.networkId), { type: 'body', data: 'networkId' });
-    const channel = str(req.body?.channel) as 'phone' | 'paper' | 'email';
-    const note = str(req.body?.note).trim() || undefined;
+    const networkId = new UuidPipe().transform(formText(req.body?.networkId), { type: 'body', data: 'networkId' });
+    const channel = formText(req.body?.channel) as 'phone' | 'paper' | 'email';
+    const note = formText(req.body?.note).trim() || undefined;
     const fields = list(req.body?.fields) as MemberField[];
     try {
       if (!['phone', 'paper', 'email'].includes(channel)) throw new DomainError('invalid', 'INVALID_CHANNEL', 'channel must be phone, paper or email', 'channel');
       if (note && note.length > 500) throw new DomainError('invalid', 'INVALID_NOTE', 'note must be at most 500 characters', 'note');
       if (fields.length === 0) await this.consent.withdraw(staff(req), networkId, memberId, { channel, note });
-      else await this.consent.record(staff(req), networkId, memberId, { fields, channel, note, consentTextVersion: Number(str(req.body?.version)) });
+      else await this.consent.record(staff(req), networkId, memberId, { fields, channel, note, consentTextVersion: Number(formText(req.body?.version)) });
       res.redirect(303, `/console/medlemmer/${memberId}?done=consent`);
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
@@ -123,7 +123,7 @@ export class ConsoleMembersController {
   async saveImport(@Param('networkId', UuidPipe) networkId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     this.assertWriter(req);
     const network = await this.networks.reachable(staff(req), networkId);
-    await this.importStep(req, res, network, Buffer.from(str(req.body?.content), 'base64'), false);
+    await this.importStep(req, res, network, Buffer.from(formText(req.body?.content), 'base64'), false);
   }
 
   private async importStep(req: ConsoleRequest, res: Response, network: { id: string; name: string }, bytes: Buffer, dryRun: boolean) {
@@ -142,7 +142,7 @@ export class ConsoleMembersController {
   @Get('anmodninger')
   async requests(@Req() req: ConsoleRequest, @Res() res: Response) {
     const ctx = this.ctx(req, res);
-    const done = str(req.query.done);
+    const done = formText(req.query.done);
     const page = await this.accessRequests.list(staff(req), { state: 'pending', pageSize: 200 });
     const networks = await this.networks.list(staff(req));
     sendPage(res, requestsPage(ctx, page.items, networks, this.config.timeZone, done === 'approved' ? ctx.t.requestApproved : done === 'rejected' ? ctx.t.requestRejected : undefined));
@@ -150,7 +150,7 @@ export class ConsoleMembersController {
 
   @Post('anmodninger/:id/godkend')
   async approve(@Param('id', UuidPipe) id: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    const networkId = new UuidPipe().transform(str(req.body?.networkId), { type: 'body', data: 'networkId' });
+    const networkId = new UuidPipe().transform(formText(req.body?.networkId), { type: 'body', data: 'networkId' });
     await this.accessRequests.approve(staff(req), id, { networkId });
     res.redirect(303, '/console/anmodninger?done=approved');
   }

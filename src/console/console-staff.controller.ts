@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { formText } from '../common/web/locale.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccountsService } from '../accounts/accounts.service.js';
@@ -13,7 +14,6 @@ import { consoleContext, sendPage, type ConsoleRequest } from './console-context
 import { StaffSessionGuard } from './staff-session.guard.js';
 import { staffPage } from './views/console-distribution-pages.js';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const staff = (req: ConsoleRequest) => req.staff!;
 
 /** Admins manage staff accounts and which networks each coordinator works in. */
@@ -38,11 +38,11 @@ export class ConsoleStaffController {
 
   @Post()
   async create(@Req() req: ConsoleRequest, @Res() res: Response) {
-    const email = str(req.body?.email);
-    const role = str(req.body?.role) as StaffRole;
+    const email = formText(req.body?.email);
+    const role = formText(req.body?.role) as StaffRole;
     try {
       if (!(STAFF_ROLES as readonly string[]).includes(role)) throw new DomainError('invalid', 'INVALID_ROLE', 'role must be coordinator, auditor or admin', 'role');
-      await this.accounts.createStaff(staff(req), { email, password: str(req.body?.password), role });
+      await this.accounts.createStaff(staff(req), { email, password: formText(req.body?.password), role });
       res.redirect(303, '/console/medarbejdere?done=created');
     } catch (error) {
       if (!(error instanceof DomainError) || (error.kind !== 'invalid' && error.kind !== 'conflict')) throw error;

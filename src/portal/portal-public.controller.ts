@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { formText } from '../common/web/locale.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
@@ -19,7 +20,6 @@ import type { FieldError } from './views/layout.js';
 import { accessRequestPage, choosePasswordPage, codePage, forgotPasswordPage, loginPage, messagePage } from './views/public-pages.js';
 
 const TOKEN = /^lb[ar]_[A-Za-z0-9_-]{43}$/;
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** The pages a person sees before logging in: login, access request, activation, forgotten password. */
 @ApiExcludeController()
@@ -47,9 +47,9 @@ export class PortalPublicController {
   @Post('login')
   async login(@Req() req: PortalRequest, @Res() res: Response) {
     const ctx = pageContext(req, res, this.config.orgName);
-    const email = str(req.body?.email);
+    const email = formText(req.body?.email);
     try {
-      const { cookie, session } = await this.auth.login(email, str(req.body?.password), req.ip ?? 'unknown');
+      const { cookie, session } = await this.auth.login(email, formText(req.body?.password), req.ip ?? 'unknown');
       this.setMemberCookie(res, cookie);
       res.redirect(303, session.secondFactorPending ? '/portal/kode' : '/portal');
     } catch (error) {
@@ -75,7 +75,7 @@ export class PortalPublicController {
     if (!session) return res.redirect(303, '/portal/login');
     const ctx = pageContext(req, res, this.config.orgName);
     try {
-      await this.totp.passSecondFactor(session, str(req.body?.code), req.ip ?? 'unknown');
+      await this.totp.passSecondFactor(session, formText(req.body?.code), req.ip ?? 'unknown');
       res.redirect(303, '/portal');
     } catch (error) {
       if (error instanceof DomainError && error.code === 'LOGIN_THROTTLED') {
@@ -94,7 +94,7 @@ export class PortalPublicController {
   @Post('adgang')
   async accessRequest(@Req() req: PortalRequest, @Res() res: Response) {
     const ctx = pageContext(req, res, this.config.orgName);
-    const values = { channel: str(req.body?.channel), name: str(req.body?.name), email: str(req.body?.email) };
+    const values = { channel: formText(req.body?.channel), name: formText(req.body?.name), email: formText(req.body?.email) };
     try {
       await this.accessRequests.submit({ ...values, website: req.body?.website, locale: ctx.locale }, req.ip ?? 'unknown');
       sendPage(res, messagePage(ctx, ctx.t.requestDoneTitle, ctx.t.requestDone));
@@ -126,7 +126,7 @@ export class PortalPublicController {
   @Post('nulstil')
   async forgot(@Req() req: PortalRequest, @Res() res: Response) {
     const ctx = pageContext(req, res, this.config.orgName);
-    const email = str(req.body?.email).trim();
+    const email = formText(req.body?.email).trim();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
       return sendPage(res, forgotPasswordPage(ctx, { email, errors: [{ field: 'email', message: formErrors(new DomainError('invalid', 'INVALID_EMAIL', 'email', 'email'), ctx.locale)![0].message }] }), 400);
     }
@@ -153,8 +153,8 @@ export class PortalPublicController {
   private async choosePassword(purpose: 'activation' | 'password_reset', token: string, req: PortalRequest, res: Response) {
     const ctx = pageContext(req, res, this.config.orgName);
     if (!TOKEN.test(token)) return this.linkInvalid(ctx, res);
-    const password = str(req.body?.password);
-    if (password !== str(req.body?.passwordRepeat)) {
+    const password = formText(req.body?.password);
+    if (password !== formText(req.body?.passwordRepeat)) {
       return sendPage(res, choosePasswordPage(ctx, { purpose, token, errors: [{ field: 'passwordRepeat', message: ctx.t.passwordsDiffer }] }), 400);
     }
     try {

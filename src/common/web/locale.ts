@@ -1,0 +1,24 @@
+import type { Request, Response } from 'express';
+import { readCookie } from './cookies.js';
+
+export type Locale = 'da' | 'en';
+
+const LANG_COOKIE = 'lb_lang';
+const isLocale = (v: unknown): v is Locale => v === 'da' || v === 'en';
+
+/**
+ * The page language: `?lang=` switches and is remembered in a cookie; then the cookie; then the
+ * fallback (a member's own choice); Danish by default. Shared by the portal and the console.
+ */
+export function resolveLocale(req: Request, res: Response, fallback: Locale = 'da'): Locale {
+  const asked = req.query.lang;
+  if (isLocale(asked)) {
+    res.cookie(LANG_COOKIE, asked, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600_000 });
+    return asked;
+  }
+  const remembered = readCookie(req, LANG_COOKIE);
+  return isLocale(remembered) ? remembered : fallback;
+}
+
+/** A form field's text, or '' when it is missing or not text (a repeated field arrives as an array). */
+export const formText = (value: unknown): string => (typeof value === 'string' ? value : '');
