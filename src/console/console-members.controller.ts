@@ -57,12 +57,20 @@ export class ConsoleMembersController {
 
   @Get('netvaerk/:networkId')
   async network(@Param('networkId', UuidPipe) networkId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    const page = Math.max(1, Number.parseInt(formText(req.query.page), 10) || 1);
-    const q = formText(req.query.q).slice(0, 200);
+    await this.membersPage(req, res, networkId, '', 1, formText(req.query.done));
+  }
+
+  /** Search and paging are posted: the search text can be a name, and names never go into URLs. */
+  @Post('netvaerk/:networkId/soeg')
+  async search(@Param('networkId', UuidPipe) networkId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
+    const page = Math.max(1, Number.parseInt(formText(req.body?.page), 10) || 1);
+    await this.membersPage(req, res, networkId, formText(req.body?.q).trim().slice(0, 200), page, '');
+  }
+
+  private async membersPage(req: ConsoleRequest, res: Response, networkId: string, q: string, page: number, done: string) {
     const network = await this.networks.reachable(staff(req), networkId);
     const result = await this.members.search(staff(req), networkId, { q, page, pageSize: 25 });
     const ctx = this.ctx(req, res);
-    const done = formText(req.query.done);
     sendPage(res, membersPage(ctx, { network, q, page, pageSize: 25, total: result.total, items: result.items }, done ? fill(ctx.t.imported, { n: done }) : undefined));
   }
 

@@ -63,13 +63,15 @@ export interface MemberPage {
 export function membersPage(ctx: ConsoleContext, p: MemberPage, flash?: string): string {
   const { t } = ctx;
   const pages = Math.max(1, Math.ceil(p.total / p.pageSize));
-  const link = (page: number) => `/console/netvaerk/${p.network.id}?page=${page}${p.q ? `&q=${encodeURIComponent(p.q)}` : ''}`;
+  // The search text can be a name, so it never goes into a URL: searching and paging post a form.
+  const pageButton = (page: number, label: string) =>
+    html`<form method="post" action="/console/netvaerk/${p.network.id}/soeg" class="inline">${csrf(ctx)}<input type="hidden" name="q" value="${p.q}"><input type="hidden" name="page" value="${page}"><button type="submit" class="secondary">${label}</button></form>`;
   return consoleLayout(
     ctx,
     p.network.name,
     html`<p><a href="/console/netvaerk/${p.network.id}/lister">${t.listsLink}</a> · <a href="/console/netvaerk/${p.network.id}/import">${t.importLink}</a></p>
 <h2>${t.membersTitle}</h2>
-<form method="get" action="/console/netvaerk/${p.network.id}" role="search">
+<form method="post" action="/console/netvaerk/${p.network.id}/soeg" role="search">${csrf(ctx)}
 ${field({ name: 'q', label: t.search, type: 'search', value: p.q })}
 <button type="submit">${t.searchButton}</button>
 </form>
@@ -78,7 +80,7 @@ ${table(
   p.items.map((m) => [html`<a href="/console/medlemmer/${m.id}">${m.name}</a>`, m.email, t.memberStatuses[m.status] ?? m.status]),
 )}
 <nav aria-label="${fill(t.pageOf, { page: p.page, pages, total: p.total })}" class="pager"><p>${fill(t.pageOf, { page: p.page, pages, total: p.total })}</p>
-${p.page > 1 ? html`<a href="${link(p.page - 1)}">${t.previous}</a> ` : ''}${p.page < pages ? html`<a href="${link(p.page + 1)}">${t.next}</a>` : ''}</nav>`,
+${p.page > 1 ? pageButton(p.page - 1, t.previous) : ''}${p.page < pages ? pageButton(p.page + 1, t.next) : ''}</nav>`,
     { flash },
   );
 }
