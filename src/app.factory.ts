@@ -12,6 +12,9 @@ import { createValidationPipe } from './common/validation.js';
 import { LOGGER } from './common/logger.module.js';
 import { AppConfig } from './config/app-config.js';
 import { csrfProtection } from './common/web/csrf.js';
+import { refuseNul } from './common/input-guard.js';
+import type { RequestWithId } from './common/request-id.js';
+import { PAGE_ERROR_TEXTS } from './common/web/page-errors.js';
 import { FORM_BODY_LIMIT, IMPORT_BODY_LIMIT, IMPORT_FORM_BODY_LIMIT, JSON_BODY_LIMIT } from './common/web/limits.js';
 import { pageContext, sendPage } from './portal/portal-context.js';
 import { messagePage } from './portal/views/public-pages.js';
@@ -58,6 +61,18 @@ export async function createApp(context: AppContext): Promise<INestApplication> 
   // The console's import confirmation carries the checked file back; every other form is small.
   app.use(/^\/console\/netvaerk\/[^/]+\/import\/gem$/, express.urlencoded({ extended: false, limit: IMPORT_FORM_BODY_LIMIT, parameterLimit: 10 }));
   app.use(['/portal', '/console'], express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 200 }));
+  app.use(
+    refuseNul((req, res, field) => {
+      const message = `${field} must not hold a NUL character`;
+      if (!/^\/(portal|console)(\/|$)/.test(req.path)) {
+        res.status(400).json({ code: 'INVALID_CHARACTER', message, field, requestId: (req as RequestWithId).requestId });
+        return;
+      }
+      const ctx = pageContext(req, res, config.orgName);
+      const text = PAGE_ERROR_TEXTS[ctx.locale].invalid;
+      sendPage(res, messagePage(ctx, text.title, `${text.message} (${field})`), 400);
+    }),
+  );
   app.use(
     ['/portal', '/console'],
     csrfProtection(config.sessionSecret ?? '', config.secureCookies, (req, res) => {

@@ -13,6 +13,7 @@ import { MembersService } from '../members/members.service.js';
 import { AccessRequestEntity } from './access-request.entity.js';
 import { accessRequestNotFound, approvalTargetRequired, tooManyAccessRequests } from './access-requests.errors.js';
 import { AccessRequestsRepository } from './access-requests.repository.js';
+import { isValidEmail } from '../common/email.js';
 import type { AccessRequestDto, AccessRequestPageDto, AccessRequestQuery } from './dto/access-request.dto.js';
 
 export interface AccessRequestInput {
@@ -24,7 +25,6 @@ export interface AccessRequestInput {
   locale: 'da' | 'en';
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
@@ -69,7 +69,7 @@ export class AccessRequestsService {
     if (!channels.includes(channel)) problems.push({ field: 'channel', code: 'INVALID_CHANNEL', message: 'channel must be one of the listed choices' });
     if (name.length < 1 || name.length > 200) problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must be 1 to 200 characters' });
     else if (CONTROL.test(name)) problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must not hold control characters' });
-    if (!EMAIL.test(email) || email.length > 254) problems.push({ field: 'email', code: 'INVALID_EMAIL', message: 'email must be a valid e-mail address' });
+    if (!isValidEmail(email)) problems.push({ field: 'email', code: 'INVALID_EMAIL', message: 'email must be a valid e-mail address' });
     if (problems.length) throw new ValidationFailedError(problems);
     const sourceKey = createHmac('sha256', this.config.sessionSecret ?? '').update(`access-request:${clientAddress}`).digest('hex');
     const since = new Date(this.clock.now().getTime() - 3600_000);

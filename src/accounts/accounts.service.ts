@@ -11,9 +11,9 @@ import { AccountsRepository } from './accounts.repository.js';
 import type { StaffDto, TokenDto } from './dto/staff.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { passwordProblems } from './password-policy.js';
+import { isValidEmail } from '../common/email.js';
 import { ApiTokenEntity, StaffAccountEntity } from './staff-account.entity.js';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface NewStaff {
   email: string;
@@ -40,7 +40,7 @@ export class AccountsService {
     this.assertAdmin(actor);
     const email = input.email.trim().toLowerCase();
     const problems = [...passwordProblems(input.password)];
-    if (!EMAIL.test(email) || email.length > 254) problems.unshift({ field: 'email', code: 'INVALID_EMAIL', message: 'email must be a valid e-mail address' });
+    if (!isValidEmail(email)) problems.unshift({ field: 'email', code: 'INVALID_EMAIL', message: 'email must be a valid e-mail address' });
     if (problems.length) throw new ValidationFailedError(problems);
     const networkIds = [...new Set(input.networkIds ?? [])].sort();
     if (networkIds.length && input.role !== 'coordinator') throw onlyCoordinatorsHaveNetworks();

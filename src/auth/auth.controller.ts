@@ -7,7 +7,8 @@ import { AppConfig } from '../config/app-config.js';
 import type { Actor, StaffActor } from '../common/actor.js';
 import { AllowBeforeSecondFactor, CurrentActor, Public, Roles } from '../common/auth.decorators.js';
 import { AuthService } from './auth.service.js';
-import { LoginDto, TotpCodeDto, TotpSetupDto } from './dto/login.dto.js';
+import { LoginDto, TotpCodeDto, TotpRestartDto, TotpSetupDto } from './dto/login.dto.js';
+import { csrfTokenOf, rotateCsrf } from '../common/web/csrf.js';
 import { clearSessionCookie, readCookie, setSessionCookie, STAFF_SESSION_COOKIE } from '../common/web/cookies.js';
 
 @ApiTags('auth')
@@ -26,6 +27,8 @@ export class AuthController {
   async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { token, actor } = await this.auth.login(body.email, body.password, req.ip ?? 'unknown', body.code);
     setSessionCookie(res, STAFF_SESSION_COOKIE, token, this.config.secureCookies);
+    // Writes with the cookie need this token in X-CSRF-Token (or must come from this site's own pages).
+    res.setHeader('X-CSRF-Token', rotateCsrf(res, this.config.secureCookies, this.config.sessionSecret ?? ''));
     return this.accounts.describe(actor.id);
   }
 
@@ -34,8 +37,8 @@ export class AuthController {
   @AllowBeforeSecondFactor()
   @HttpCode(200)
   @ApiOkResponse({ type: TotpSetupDto, description: 'a new secret; in force once a code from it is confirmed at totp/enable' })
-  startTotp(@CurrentActor() actor: Actor) {
-    return this.auth.startTotp(actor as StaffActor);
+  startTotp(@CurrentActor() actor: Actor, @Body() body: TotpRestartDto) {
+    return this.auth.startTotp(actor as StaffActor, body.code);
   }
 
   @Post('totp/enable')
@@ -60,7 +63,9 @@ export class AuthController {
   @AllowBeforeSecondFactor()
   @Roles('admin', 'coordinator', 'auditor')
   @ApiOkResponse({ type: StaffDto })
-  me(@CurrentActor() actor: Actor) {
+  me(@CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const csrf = csrfTokenOf(this.config.sessionSecret ?? '', req);
+    if (csrf) res.setHeader('X-CSRF-Token', csrf);
     return this.accounts.describe((actor as { id: string }).id);
   }
 }

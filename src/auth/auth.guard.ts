@@ -6,8 +6,12 @@ import { BEFORE_SECOND_FACTOR_KEY, PUBLIC_KEY, ROLES_KEY } from '../common/auth.
 import { DomainError, forbidden } from '../common/domain-error.js';
 import { AuthService } from './auth.service.js';
 import { readCookie, STAFF_SESSION_COOKIE } from '../common/web/cookies.js';
+import { apiWriteAllowed, isSafeMethod } from '../common/web/csrf.js';
+import { AppConfig } from '../config/app-config.js';
 
 const unauthenticated = () => new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Log in first');
+const csrfRefused = () =>
+  new DomainError('forbidden', 'CSRF_REFUSED', 'A write with the session cookie needs the X-CSRF-Token header from login, or must come from this site');
 const totpSetupRequired = () =>
   new DomainError('forbidden', 'TOTP_SETUP_REQUIRED', 'Set up two-step login first: POST /api/v1/auth/totp/setup, then /api/v1/auth/totp/enable');
 
@@ -20,6 +24,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,6 +51,9 @@ export class AuthGuard implements CanActivate {
       return { actor, setupPending: false };
     }
     const session = readCookie(req, STAFF_SESSION_COOKIE);
-    return session ? this.auth.actorForSession(session) : undefined;
+    if (!session) return undefined;
+    // The browser sends the cookie on any site's request: a write with it must prove it comes from ours.
+    if (!isSafeMethod(req) && !apiWriteAllowed(this.config.sessionSecret ?? '', req, [new URL(this.config.baseUrl).origin])) throw csrfRefused();
+    return this.auth.actorForSession(session);
   }
 }

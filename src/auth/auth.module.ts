@@ -9,12 +9,13 @@ import { AuthRepository } from './auth.repository.js';
 import { AuthService } from './auth.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { TotpService } from './totp.service.js';
+import { StaffTotpSteps } from './totp-steps.js';
 import { StaffSessionEntity } from './staff-session.entity.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([StaffSessionEntity]), AccountsModule, AuditModule],
   controllers: [AuthController],
-  providers: [AuthRepository, AuthService, LoginThrottle, TotpService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthRepository, AuthService, LoginThrottle, TotpService, StaffTotpSteps, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, LoginThrottle, TotpService],
 })
 export class AuthModule {}

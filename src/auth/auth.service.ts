@@ -11,12 +11,14 @@ import { newId, newSecretToken, sha256Hex } from '../common/ids.js';
 import { AuthRepository } from './auth.repository.js';
 import { LoginThrottle } from './login-throttle.js';
 import { TotpService } from './totp.service.js';
+import { StaffTotpSteps } from './totp-steps.js';
 import { StaffSessionEntity } from './staff-session.entity.js';
 
 const wrongCredentials = () => new DomainError('unauthenticated', 'LOGIN_FAILED', 'The e-mail or password is wrong');
 const secondFactorRequired = () => new DomainError('unauthenticated', 'SECOND_FACTOR_REQUIRED', 'Give the code from your authenticator app', 'code');
 const totpNotStarted = () => new DomainError('conflict', 'TOTP_NOT_STARTED', 'Start the TOTP set-up first');
 const totpCodeWrong = () => new DomainError('invalid', 'TOTP_CODE_WRONG', 'The code is wrong or too old', 'code');
+const totpCodeRequired = () => new DomainError('invalid', 'TOTP_CODE_REQUIRED', 'Two-step login is on: give a current code to replace it', 'code');
 /** Sessions are touched at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -31,6 +33,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly throttle: LoginThrottle,
     private readonly totp: TotpService,
+    private readonly totpSteps: StaffTotpSteps,
   ) {}
 
   /**
@@ -47,8 +50,7 @@ export class AuthService {
     }
     if (account.totpEnabledAt) {
       if (code === undefined) throw secondFactorRequired();
-      const secret = account.totpSecret ? this.totp.open(account.id, account.totpSecret) : undefined;
-      if (!secret || !(await this.totp.check(secret, code))) {
+      if (!(await this.spendCode(account.id, account.totpSecret, code))) {
         await this.throttle.record('staff', email, clientAddress, false);
         throw wrongCredentials();
       }
@@ -82,22 +84,45 @@ export class AuthService {
     return actor ? { actor, setupPending: session.secondFactorPending } : undefined;
   }
 
-  /** Starts (or restarts) TOTP set-up: a new secret, in force only once a code from it is confirmed. */
-  async startTotp(actor: StaffActor): Promise<{ secret: string; otpauthUri: string }> {
+  /**
+   * Starts (or restarts) TOTP set-up: a new secret, in force only once a code from it is confirmed.
+   * While two-step login is on, only a current code from the old secret may replace it: a stolen
+   * session alone must not be able to switch the second step off.
+   */
+  async startTotp(actor: StaffActor, code?: string): Promise<{ secret: string; otpauthUri: string }> {
+    const { sealed, enabled } = await this.accounts.totpOf(actor.id);
+    if (enabled) {
+      if (!code) throw totpCodeRequired();
+      if (!(await this.spendCode(actor.id, sealed, code))) throw totpCodeWrong();
+    }
     const secret = this.totp.newSecret();
-    await this.dataSource.transaction((tx) => this.accounts.setTotp(tx, actor, this.totp.seal(actor.id, secret), null));
+    await this.dataSource.transaction(async (tx) => {
+      await this.accounts.setTotp(tx, actor, this.totp.seal(actor.id, secret), null);
+      await this.totpSteps.forget(tx, actor.id);
+    });
     return { secret, otpauthUri: this.totp.uri(secret, 'listebud staff') };
+  }
+
+  async totpEnabled(staffId: string): Promise<boolean> {
+    return (await this.accounts.totpOf(staffId)).enabled;
   }
 
   async confirmTotp(actor: StaffActor, code: string): Promise<void> {
     const { sealed, enabled } = await this.accounts.totpOf(actor.id);
     if (!sealed || enabled) throw totpNotStarted();
-    const secret = this.totp.open(actor.id, sealed);
-    if (!secret || !(await this.totp.check(secret, code))) throw totpCodeWrong();
+    if (!(await this.spendCode(actor.id, sealed, code))) throw totpCodeWrong();
     await this.dataSource.transaction(async (tx) => {
       await this.accounts.setTotp(tx, actor, sealed, this.clock.now());
       await this.repository.clearSecondFactorPending(tx, actor.id);
     });
+  }
+
+  /** Whether the code is right and not used before; a right code is spent at once. */
+  private async spendCode(staffId: string, sealed: string | null, code: string): Promise<boolean> {
+    const secret = sealed ? this.totp.open(staffId, sealed) : undefined;
+    if (!secret) return false;
+    const step = await this.totp.match(secret, code, await this.totpSteps.last(staffId));
+    return step !== undefined && (await this.totpSteps.consume(staffId, step));
   }
 
   actorForToken(token: string): Promise<StaffActor | undefined> {

@@ -41,12 +41,16 @@ export class TotpService {
     return openSecret(this.key(), ownerId, Buffer.from(sealed, 'base64url'));
   }
 
-  /** Accepts the current code and its neighbours (±30 s), for clocks that drift a little. */
-  async check(secret: string, code: string): Promise<boolean> {
+  /**
+   * The time step of the code when it is the current one or a neighbour (±30 s, for clocks that
+   * drift a little) and later than `lastStep`, the step of the last code the account used: each
+   * code opens one login only. The caller stores the answer (see `consumeStep` in the repositories).
+   */
+  async match(secret: string, code: string, lastStep: number | null): Promise<number | undefined> {
     const token = code.replace(/\s+/g, '');
-    if (!CODE.test(token)) return false;
+    if (!CODE.test(token)) return undefined;
     const epoch = Math.floor(this.clock.now().getTime() / 1000);
-    const result = await verify({ secret, token, epoch, epochTolerance: STEP_SECONDS });
-    return result.valid;
+    const result = await verify({ secret, token, epoch, epochTolerance: STEP_SECONDS, ...(lastStep === null ? {} : { afterTimeStep: lastStep }) });
+    return result.valid && 'timeStep' in result && typeof result.timeStep === 'number' ? result.timeStep : undefined;
   }
 }

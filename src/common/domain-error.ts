@@ -2,7 +2,7 @@
  * Every rule a service enforces fails with a DomainError carrying a stable code. Services never throw
  * HTTP exceptions: the CLI and the scheduler call the same services. One filter maps kinds to HTTP.
  */
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_many';
+export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'too_many';
 
 export interface FieldProblem {
   code: string;
@@ -33,3 +33,8 @@ export class ValidationFailedError extends DomainError {
 export const notFound = (code: string, what: string) => new DomainError('not_found', code, `${what} was not found`);
 export const forbidden = (message = 'You are not allowed to do this') =>
   new DomainError('forbidden', 'FORBIDDEN', message);
+
+/** For exhaustive switches over a union: a new member makes the build fail here until it is handled. */
+export function assertUnreachable(value: never): never {
+  throw new Error(`unhandled case: ${String(value)}`);
+}

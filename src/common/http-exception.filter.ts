@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 import { DomainError, type ErrorKind } from './domain-error.js';
 import { LOGGER } from './logger.module.js';
+import { describeError } from './logger.js';
 import type { RequestWithId } from './request-id.js';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -12,6 +13,7 @@ const STATUS: Record<ErrorKind, number> = {
   forbidden: HttpStatus.FORBIDDEN,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  gone: HttpStatus.GONE,
   too_many: HttpStatus.TOO_MANY_REQUESTS,
 };
 
@@ -55,9 +57,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.status(413).json({ code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large', requestId });
       return;
     }
-    // Unknown failure: log the error class and stack only; messages from drivers may quote data.
-    const err = exception as Error;
-    this.logger.error({ requestId, err: { type: err?.name, stack: err?.stack } }, 'unhandled error');
+    // Unknown failure: the error's class, code and stack frames only; messages from drivers quote data.
+    this.logger.error({ requestId, err: describeError(exception) }, 'unhandled error');
     res.status(500).json({ code: 'INTERNAL', message: 'Something went wrong on our side', requestId });
   }
 }

@@ -39,6 +39,7 @@ export const configSchema = z.object({
   STAFF_TOTP_REQUIRED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   ACCESS_REQUESTS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
+  PASSWORD_RESETS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
   RETENTION_EDITION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
   RETENTION_ACCESS_REQUEST_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Ed25519 private key (PKCS#8 PEM) or a path to one; unset: DATA_DIR/keys/audit-signing.pem. */
@@ -120,6 +121,8 @@ export class AppConfig {
   readonly mailMaxAttempts: number;
   /** Access requests accepted per client address and hour; more get a "try later" page. */
   readonly accessRequestsPerHour: number;
+  /** "Forgotten password" requests accepted per client address and hour; more get a "try later" page. */
+  readonly passwordResetsPerHour: number;
   /** Editions older than this many months lose their contact values (the daily retention job). */
   readonly retentionEditionMonths: number;
   /** Access requests older than this many days are deleted (the daily retention job). */
@@ -151,6 +154,7 @@ export class AppConfig {
     this.staffTotpRequired = parsed.STAFF_TOTP_REQUIRED;
     this.mailMaxAttempts = parsed.MAIL_MAX_ATTEMPTS;
     this.accessRequestsPerHour = parsed.ACCESS_REQUESTS_PER_HOUR;
+    this.passwordResetsPerHour = parsed.PASSWORD_RESETS_PER_HOUR;
     this.retentionEditionMonths = parsed.RETENTION_EDITION_MONTHS;
     this.retentionAccessRequestDays = parsed.RETENTION_ACCESS_REQUEST_DAYS;
     this.auditSigningKey = parsed.AUDIT_SIGNING_KEY;

@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Public } from '../common/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { clearSessionCookie, readCookie, setSessionCookie, STAFF_SESSION_COOKIE } from '../common/web/cookies.js';
+import { rotateCsrf } from '../common/web/csrf.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { consoleContext, sendPage, type ConsoleRequest } from './console-context.js';
 import { loginPage, totpSetupPage } from './views/console-pages.js';
@@ -38,6 +39,7 @@ export class ConsoleAuthController {
     try {
       const { token, setupPending } = await this.auth.login(email, formText(req.body?.password), req.ip ?? 'unknown', code || undefined);
       setSessionCookie(res, STAFF_SESSION_COOKIE, token, this.config.secureCookies);
+      rotateCsrf(res, this.config.secureCookies, this.config.sessionSecret ?? '');
       res.redirect(303, setupPending ? '/console/to-trin' : '/console');
     } catch (error) {
       if (!(error instanceof DomainError) || !['LOGIN_FAILED', 'LOGIN_THROTTLED', 'SECOND_FACTOR_REQUIRED'].includes(error.code)) throw error;
@@ -48,16 +50,23 @@ export class ConsoleAuthController {
 
   @Get('to-trin')
   async totpForm(@Req() req: ConsoleRequest, @Res() res: Response) {
-    if (!(await this.session(req))) return res.redirect(303, '/console/login');
-    sendPage(res, totpSetupPage(consoleContext(req, res, this.config.orgName), {}));
+    const session = await this.session(req);
+    if (!session) return res.redirect(303, '/console/login');
+    sendPage(res, totpSetupPage(consoleContext(req, res, this.config.orgName), { totpOn: await this.auth.totpEnabled(session.actor.id) }));
   }
 
   @Post('to-trin/start')
   async totpStart(@Req() req: ConsoleRequest, @Res() res: Response) {
     const session = await this.session(req);
     if (!session) return res.redirect(303, '/console/login');
-    const { secret, otpauthUri } = await this.auth.startTotp(session.actor);
-    sendPage(res, totpSetupPage(consoleContext(req, res, this.config.orgName), { secret, uri: otpauthUri }));
+    const ctx = consoleContext(req, res, this.config.orgName);
+    try {
+      const { secret, otpauthUri } = await this.auth.startTotp(session.actor, formText(req.body?.code).trim() || undefined);
+      sendPage(res, totpSetupPage(ctx, { secret, uri: otpauthUri }));
+    } catch (error) {
+      if (!(error instanceof DomainError) || (error.code !== 'TOTP_CODE_WRONG' && error.code !== 'TOTP_CODE_REQUIRED')) throw error;
+      sendPage(res, totpSetupPage(ctx, { totpOn: true, errors: [{ field: 'code', message: ctx.t.codeWrong }] }), 400);
+    }
   }
 
   @Post('to-trin/bekraeft')

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { StaffActor } from '../common/actor.js';
-import { resolveLocale } from '../common/web/locale.js';
+import { localPath, resolveLocale } from '../common/web/locale.js';
 import { CONSOLE_TEXTS } from './views/console-texts.js';
 import type { ConsoleContext } from './views/console-layout.js';
 
@@ -13,7 +13,7 @@ export function consoleContext(req: ConsoleRequest, res: Response, orgName: stri
     t: CONSOLE_TEXTS[locale],
     orgName,
     csrfToken: (res.locals as { csrfToken?: string }).csrfToken ?? '',
-    path: req.path,
+    path: localPath(req),
     role: req.staff?.role ?? null,
   };
 }

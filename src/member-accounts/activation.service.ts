@@ -24,6 +24,9 @@ const LIFETIME_MS: Record<TokenPurpose, number> = {
   password_reset: 2 * 3600_000,
 };
 
+/** At most one reset mail per account in this time. */
+const RESET_MAIL_INTERVAL_MS = 15 * 60_000;
+
 /** The path of each one-time link; the token is the last segment. */
 export const LINK_PATH: Record<TokenPurpose, string> = {
   activation: '/portal/aktiver',
@@ -105,10 +108,15 @@ export class ActivationService {
     });
   }
 
-  /** Same answer whether or not the e-mail has an account; only an account gets a mail. */
+  /**
+   * Called by the reset queue's worker (PasswordResetRequestsService), never in a request: only an
+   * account gets a mail, and at most one per account per 15 minutes.
+   */
   async requestReset(email: string, locale: Locale): Promise<void> {
     const account = await this.repository.findAccountByEmail(email.trim().toLowerCase());
     if (!account) return;
+    const since = new Date(this.clock.now().getTime() - RESET_MAIL_INTERVAL_MS);
+    if (await this.repository.tokenIssuedSince(account.memberId, 'password_reset', since)) return;
     const address = await this.members.emailOf(account.memberId);
     await this.dataSource.transaction((tx) =>
       this.issueLink(tx, { type: 'member', id: account.memberId }, account.memberId, address, locale, 'password_reset'),
@@ -119,7 +127,7 @@ export class ActivationService {
    * A forgotten password means a new identity: the old key is retired, every session ends, and the
    * bundles still valid are re-issued to the new key by the worker.
    */
-  async resetPassword(token: string, password: string): Promise<{ memberId: string; identity: string }> {
+  async resetPassword(token: string, password: string): Promise<{ memberId: string; identity: string; secondFactor: boolean }> {
     this.assertPassword(password);
     await this.requireValidLink('password_reset', token);
     const keys = await this.newKeys(password);
@@ -141,7 +149,7 @@ export class ActivationService {
       await this.repository.endSessionsOf(tx, entity.memberId, now);
       const reissued = await this.bundles.reissueForMember(tx, actor, entity.memberId);
       await this.audit.record(tx, actor, { action: 'member_account.password_reset', subjectType: 'member', subjectId: entity.memberId, detail: { recipientId, reissuedBundles: reissued } });
-      return { memberId: entity.memberId, identity: keys.identity };
+      return { memberId: entity.memberId, identity: keys.identity, secondFactor: account.totpEnabledAt !== null };
     });
   }
 
@@ -159,6 +167,7 @@ export class ActivationService {
         locale: 'da',
         totpSecret: null,
         totpEnabledAt: null,
+        totpLastStep: null,
         activatedAt: now,
         passwordChangedAt: now,
         updatedAt: now,

@@ -12,6 +12,8 @@ export class MemberAccountEntity {
   @Column('text') locale!: Locale;
   @Column({ name: 'totp_secret', type: 'text', nullable: true }) totpSecret!: string | null;
   @Column({ name: 'totp_enabled_at', type: 'timestamptz', nullable: true }) totpEnabledAt!: Date | null;
+  /** The time step of the last code accepted (bigint, so TypeORM gives a string): each code works once. */
+  @Column({ name: 'totp_last_step', type: 'bigint', nullable: true }) totpLastStep!: string | null;
   @Column({ name: 'activated_at', type: 'timestamptz' }) activatedAt!: Date;
   @Column({ name: 'password_changed_at', type: 'timestamptz' }) passwordChangedAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

@@ -15,6 +15,7 @@ import { MemberAccountsRepository } from './member-accounts.repository.js';
 import { MemberAuthService } from './member-auth.service.js';
 import { MemberSessionEntity } from './member-session.entity.js';
 import { MemberTotpService } from './member-totp.service.js';
+import { PasswordResetRequestsService } from './password-reset-requests.service.js';
 
 @Module({
   imports: [
@@ -28,7 +29,7 @@ import { MemberTotpService } from './member-totp.service.js';
     RecipientsModule,
   ],
   controllers: [MemberAccountsController],
-  providers: [MemberAccountsRepository, ActivationService, MemberAuthService, MemberTotpService],
-  exports: [ActivationService, MemberAuthService, MemberTotpService],
+  providers: [MemberAccountsRepository, ActivationService, MemberAuthService, MemberTotpService, PasswordResetRequestsService],
+  exports: [ActivationService, MemberAuthService, MemberTotpService, PasswordResetRequestsService],
 })
 export class MemberAccountsModule {}

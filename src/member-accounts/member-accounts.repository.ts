@@ -38,6 +38,15 @@ export class MemberAccountsRepository {
     await tx.update(MemberAccountEntity, { memberId }, patch);
   }
 
+  /** Records the step of a TOTP code unless this or a later step was used already (of two racing logins, one wins). */
+  async consumeTotpStep(memberId: string, step: number): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.manager().query(
+      `UPDATE member_account SET totp_last_step = $2 WHERE member_id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING member_id`,
+      [memberId, step],
+    );
+    return rows.length === 1;
+  }
+
   async insertToken(tx: EntityManager, token: AccountTokenEntity): Promise<void> {
     await tx.insert(AccountTokenEntity, token);
   }
@@ -45,6 +54,11 @@ export class MemberAccountsRepository {
   /** Earlier unused links of the same purpose stop working when a new one is sent. */
   async retireTokens(tx: EntityManager, memberId: string, purpose: TokenPurpose, at: Date): Promise<void> {
     await tx.update(AccountTokenEntity, { memberId, purpose, usedAt: IsNull() }, { usedAt: at });
+  }
+
+  async tokenIssuedSince(memberId: string, purpose: TokenPurpose, since: Date): Promise<boolean> {
+    const rows: unknown[] = await this.manager().query(`SELECT 1 FROM account_token WHERE member_id = $1 AND purpose = $2 AND created_at > $3 LIMIT 1`, [memberId, purpose, since]);
+    return rows.length > 0;
   }
 
   findToken(tokenHash: string, purpose: TokenPurpose) {
@@ -68,6 +82,17 @@ export class MemberAccountsRepository {
     return this.manager().findOneBy(MemberSessionEntity, { tokenHash, endedAt: IsNull() });
   }
 
+  /** Ends sessions idle since before `idleSince` and wipes their sealed identity; answers how many. */
+  async endIdleSessions(idleSince: Date, at: Date, id?: string): Promise<number> {
+    const [rows]: [unknown[], number] = await this.manager().query(
+      `UPDATE member_session SET ended_at = coalesce(ended_at, $2), sealed_identity = NULL
+        WHERE sealed_identity IS NOT NULL AND (ended_at IS NOT NULL OR last_seen_at < $1) AND ($3::uuid IS NULL OR id = $3)
+        RETURNING id`,
+      [idleSince, at, id ?? null],
+    );
+    return rows.length;
+  }
+
   async touchSession(id: string, at: Date): Promise<void> {
     await this.manager().update(MemberSessionEntity, { id }, { lastSeenAt: at });
   }
@@ -76,8 +101,9 @@ export class MemberAccountsRepository {
     await tx.update(MemberSessionEntity, { id }, patch);
   }
 
+  /** An ended session keeps no sealed identity. */
   async endSession(tx: EntityManager, id: string, at: Date): Promise<void> {
-    await tx.update(MemberSessionEntity, { id, endedAt: IsNull() }, { endedAt: at });
+    await tx.query(`UPDATE member_session SET ended_at = coalesce(ended_at, $2), sealed_identity = NULL WHERE id = $1`, [id, at]);
   }
 
   /**
@@ -93,6 +119,9 @@ export class MemberAccountsRepository {
 
   /** Ends every live session of the member except `keep` (after a password change or reset). */
   async endSessionsOf(tx: EntityManager, memberId: string, at: Date, keep?: string): Promise<void> {
-    await tx.query(`UPDATE member_session SET ended_at = $2 WHERE member_id = $1 AND ended_at IS NULL AND ($3::uuid IS NULL OR id <> $3)`, [memberId, at, keep ?? null]);
+    await tx.query(
+      `UPDATE member_session SET ended_at = $2, sealed_identity = NULL WHERE member_id = $1 AND ended_at IS NULL AND ($3::uuid IS NULL OR id <> $3)`,
+      [memberId, at, keep ?? null],
+    );
   }
 }

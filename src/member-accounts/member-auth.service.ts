@@ -114,12 +114,29 @@ export class MemberAuthService {
     if (!entity) return undefined;
     const now = this.clock.now();
     const idle = now.getTime() - entity.lastSeenAt.getTime();
-    if (idle > this.config.memberSessionIdleMinutes * 60_000) return undefined;
-    if (openSecret(parts.key, entity.id, entity.sealedIdentity) === undefined) return undefined;
+    if (idle > this.config.memberSessionIdleMinutes * 60_000) {
+      // Found idle: end it now rather than wait for the clean-up, and wipe what it held.
+      await this.repository.endIdleSessions(this.idleSince(now), now, entity.id);
+      return undefined;
+    }
+    if (!entity.sealedIdentity || openSecret(parts.key, entity.id, entity.sealedIdentity) === undefined) return undefined;
     if (idle > TOUCH_INTERVAL_MS) await this.repository.touchSession(entity.id, now);
     const account = await this.repository.findAccount(entity.memberId);
     if (!account) return undefined;
     return this.view(entity, parts.key, account.locale);
+  }
+
+  /**
+   * The periodic clean-up: sessions idle longer than the limit end, and no ended session keeps its
+   * sealed identity. Answers how many sessions it wiped.
+   */
+  async endIdleSessions(): Promise<number> {
+    const now = this.clock.now();
+    return this.repository.endIdleSessions(this.idleSince(now), now);
+  }
+
+  private idleSince(now: Date): Date {
+    return new Date(now.getTime() - this.config.memberSessionIdleMinutes * 60_000);
   }
 
   async logout(session: MemberSession): Promise<void> {
@@ -194,7 +211,7 @@ export class MemberAuthService {
       locale,
       secondFactorPending: entity.secondFactorPending,
       identity: () => {
-        const identity = openSecret(key, entity.id, entity.sealedIdentity);
+        const identity = entity.sealedIdentity ? openSecret(key, entity.id, entity.sealedIdentity) : undefined;
         if (identity === undefined) throw memberSessionRequired();
         return identity;
       },

@@ -32,9 +32,15 @@ export class MemberTotpService {
     return secret ? { state: 'pending', secret, uri: this.totp.uri(secret, 'listebud') } : { state: 'off' };
   }
 
-  /** A new secret to add to the app; it counts only once a code from it is confirmed. */
-  async start(session: MemberSession): Promise<void> {
-    await this.change(session.memberId, 'member_account.totp_setup_started', { totpSecret: this.totp.seal(session.memberId, this.totp.newSecret()), totpEnabledAt: null });
+  /**
+   * A new secret to add to the app; it counts only once a code from it is confirmed. While two-step
+   * login is on, only a current code from the old secret may replace it (a session alone may not).
+   */
+  async start(session: MemberSession, code = ''): Promise<void> {
+    const account = await this.repository.findAccount(session.memberId);
+    if (!account) throw memberSessionRequired();
+    if (account.totpEnabledAt) await this.requireCode(session.memberId, account.totpSecret ?? '', code);
+    await this.change(session.memberId, 'member_account.totp_setup_started', { totpSecret: this.totp.seal(session.memberId, this.totp.newSecret()), totpEnabledAt: null, totpLastStep: null });
   }
 
   async confirm(session: MemberSession, code: string): Promise<void> {
@@ -58,8 +64,7 @@ export class MemberTotpService {
     if (!account?.totpSecret || !account.totpEnabledAt) throw memberSessionRequired();
     const key = `totp:${session.memberId}`;
     await this.throttle.assertAllowed('member', key, clientAddress);
-    const secret = this.totp.open(session.memberId, account.totpSecret);
-    const ok = !!secret && (await this.totp.check(secret, code));
+    const ok = await this.spendCode(session.memberId, account.totpSecret, account.totpLastStep, code);
     await this.throttle.record('member', key, clientAddress, ok);
     const actor: Actor = { type: 'member', id: session.memberId };
     await this.dataSource.transaction(async (tx) => {
@@ -75,11 +80,19 @@ export class MemberTotpService {
   }
 
   private async requireCode(memberId: string, sealed: string, code: string): Promise<void> {
-    const secret = this.totp.open(memberId, sealed);
-    if (!secret || !(await this.totp.check(secret, code))) throw totpCodeWrong();
+    const account = await this.repository.findAccount(memberId);
+    if (!(await this.spendCode(memberId, sealed, account?.totpLastStep ?? null, code))) throw totpCodeWrong();
   }
 
-  private async change(memberId: string, action: string, patch: { totpSecret?: string | null; totpEnabledAt?: Date | null }): Promise<void> {
+  /** Whether the code is right and newer than the last one used; a right code is spent at once. */
+  private async spendCode(memberId: string, sealed: string, lastStep: string | null, code: string): Promise<boolean> {
+    const secret = this.totp.open(memberId, sealed);
+    if (!secret) return false;
+    const step = await this.totp.match(secret, code, lastStep === null ? null : Number(lastStep));
+    return step !== undefined && (await this.repository.consumeTotpStep(memberId, step));
+  }
+
+  private async change(memberId: string, action: string, patch: { totpSecret?: string | null; totpEnabledAt?: Date | null; totpLastStep?: string | null }): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await this.repository.updateAccount(tx, memberId, { ...patch, updatedAt: this.clock.now() });
       await this.audit.record(tx, { type: 'member', id: memberId }, { action, subjectType: 'member', subjectId: memberId, detail: {} });

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { resolveLocale } from '../common/web/locale.js';
+import { localPath, resolveLocale } from '../common/web/locale.js';
 import type { MemberSession } from '../member-accounts/member-auth.service.js';
 import type { PageContext } from './views/layout.js';
 import { TEXTS } from './views/portal-texts.js';
@@ -16,7 +16,7 @@ export function pageContext(req: PortalRequest, res: Response, orgName: string):
     t: TEXTS[locale],
     orgName,
     csrfToken: (res.locals as { csrfToken?: string }).csrfToken ?? '',
-    path: req.path,
+    path: localPath(req),
     loggedIn: !!session && !session.secondFactorPending,
   };
 }

@@ -3,6 +3,8 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
+import { describeError } from '../common/logger.js';
+import { PAGE_ERROR_TEXTS, pageErrorFor, pageErrorOf } from '../common/web/page-errors.js';
 import { LOGGER } from '../common/logger.module.js';
 import type { RequestWithId } from '../common/request-id.js';
 import { pageContext, sendPage, type PortalRequest } from './portal-context.js';
@@ -10,7 +12,8 @@ import { messagePage } from './views/public-pages.js';
 
 /**
  * Errors on portal pages become pages, never JSON: no session → the login page; anything not
- * found (including another member's bundle and malformed ids) → one 404 page; the rest → 500.
+ * found (including another member's bundle and malformed ids) → one 404 page; every other domain
+ * error → its kind's page and status (common/web/page-errors.ts); only the unknown → 500.
  */
 @Injectable()
 @Catch()
@@ -23,21 +26,26 @@ export class PortalExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<PortalRequest & RequestWithId>();
     const res = host.switchToHttp().getResponse<Response>();
-    if (exception instanceof DomainError && exception.kind === 'unauthenticated') {
+    if (exception instanceof DomainError && pageErrorFor(exception.kind).login) {
       res.redirect(303, exception.code === 'SECOND_FACTOR_REQUIRED' ? '/portal/kode' : '/portal/login');
       return;
     }
     req.memberSession = undefined;
     const ctx = pageContext(req, res, this.config.orgName);
-    const notFound =
-      (exception instanceof DomainError && (exception.kind === 'not_found' || exception.code === 'VALIDATION_FAILED' || exception.kind === 'forbidden')) ||
-      (exception instanceof HttpException && exception.getStatus() === 404);
-    if (notFound) {
-      sendPage(res, messagePage(ctx, ctx.t.notFoundTitle, ctx.t.notFound, { href: '/portal', label: ctx.t.navMessages }), 404);
+    const mapped = pageErrorOf(exception);
+    const back = { href: '/portal', label: ctx.t.navMessages };
+    // Another member's bundle, a forbidden one and a malformed id all look like "not found" to a member.
+    const hidden = (mapped && !mapped.login && (mapped.kind === 'forbidden' || mapped.kind === 'not_found' || (exception as DomainError).code === 'VALIDATION_FAILED')) || (exception instanceof HttpException && exception.getStatus() === 404);
+    if (hidden) {
+      sendPage(res, messagePage(ctx, ctx.t.notFoundTitle, ctx.t.notFound, back), 404);
       return;
     }
-    const err = exception as Error;
-    this.logger.error({ requestId: req.requestId, err: { type: err?.name, code: (err as DomainError)?.code, stack: err?.stack } }, 'portal page failed');
+    if (mapped && !mapped.login) {
+      const text = PAGE_ERROR_TEXTS[ctx.locale][mapped.kind];
+      sendPage(res, messagePage(ctx, text.title, text.message, back), mapped.status);
+      return;
+    }
+    this.logger.error({ requestId: req.requestId, err: describeError(exception) }, 'portal page failed');
     sendPage(res, messagePage(ctx, ctx.t.errorTitle, ctx.t.error), 500);
   }
 }

@@ -13,6 +13,9 @@ import { DistributionService } from '../distribution/distribution.service.js';
 import { ActivationService } from '../member-accounts/activation.service.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
 import { MemberTotpService } from '../member-accounts/member-totp.service.js';
+import { PasswordResetRequestsService } from '../member-accounts/password-reset-requests.service.js';
+import { isValidEmail } from '../common/email.js';
+import { rotateCsrf } from '../common/web/csrf.js';
 import { formErrors } from './form-errors.js';
 import { MEMBER_COOKIE, pageContext, sendPage, type PortalRequest } from './portal-context.js';
 import { PortalExceptionFilter } from './portal-exception.filter.js';
@@ -31,6 +34,7 @@ export class PortalPublicController {
     private readonly auth: MemberAuthService,
     private readonly totp: MemberTotpService,
     private readonly activation: ActivationService,
+    private readonly resetRequests: PasswordResetRequestsService,
     private readonly accessRequests: AccessRequestsService,
     private readonly distribution: DistributionService,
     private readonly config: AppConfig,
@@ -51,6 +55,7 @@ export class PortalPublicController {
     try {
       const { cookie, session } = await this.auth.login(email, formText(req.body?.password), req.ip ?? 'unknown');
       this.setMemberCookie(res, cookie);
+      rotateCsrf(res, this.config.secureCookies, this.config.sessionSecret ?? '');
       res.redirect(303, session.secondFactorPending ? '/portal/kode' : '/portal');
     } catch (error) {
       if (!(error instanceof DomainError) || (error.code !== 'LOGIN_FAILED' && error.code !== 'LOGIN_THROTTLED')) throw error;
@@ -122,15 +127,22 @@ export class PortalPublicController {
     sendPage(res, forgotPasswordPage(pageContext(req, res, this.config.orgName)));
   }
 
-  /** The same answer whether or not the address has an account. */
+  /** The same answer, and the same work, whether or not the address has an account: the request is only queued. */
   @Post('nulstil')
   async forgot(@Req() req: PortalRequest, @Res() res: Response) {
     const ctx = pageContext(req, res, this.config.orgName);
     const email = formText(req.body?.email).trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
-      return sendPage(res, forgotPasswordPage(ctx, { email, errors: [{ field: 'email', message: formErrors(new DomainError('invalid', 'INVALID_EMAIL', 'email', 'email'), ctx.locale)![0].message }] }), 400);
+    if (!isValidEmail(email)) {
+      // A page never repeats a very long input back (it would only make the page heavy).
+      const shown = email.length > 254 ? '' : email;
+      return sendPage(res, forgotPasswordPage(ctx, { email: shown, errors: [{ field: 'email', message: formErrors(new DomainError('invalid', 'INVALID_EMAIL', 'email', 'email'), ctx.locale)![0].message }] }), 400);
     }
-    await this.activation.requestReset(email, ctx.locale);
+    try {
+      await this.resetRequests.queue(email, ctx.locale, req.ip ?? 'unknown');
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'too_many') return sendPage(res, messagePage(ctx, ctx.t.forgotTitle, ctx.t.tooMany), 429);
+      throw error;
+    }
     sendPage(res, messagePage(ctx, ctx.t.forgotTitle, ctx.t.forgotDone, { href: '/portal/login', label: ctx.t.loginTitle }));
   }
 
@@ -158,12 +170,14 @@ export class PortalPublicController {
       return sendPage(res, choosePasswordPage(ctx, { purpose, token, errors: [{ field: 'passwordRepeat', message: ctx.t.passwordsDiffer }] }), 400);
     }
     try {
-      const { memberId, identity } = purpose === 'activation' ? await this.activation.activate(token, password) : await this.activation.resetPassword(token, password);
-      const { cookie } = await this.auth.startSession(memberId, identity);
+      const { memberId, identity, secondFactor } = purpose === 'activation' ? { ...(await this.activation.activate(token, password)), secondFactor: false } : await this.activation.resetPassword(token, password);
+      // A reset proves the mailbox, not the second factor: with two-step login on, the session waits for the code.
+      const { cookie } = await this.auth.startSession(memberId, identity, secondFactor);
       this.setMemberCookie(res, cookie);
+      rotateCsrf(res, this.config.secureCookies, this.config.sessionSecret ?? '');
       // Bundles that waited for this member's key (or must be re-issued to the new one) are built now.
       this.distribution.drain().catch((e: unknown) => this.logger.error({ memberId, err: { type: (e as Error)?.name } }, 'building bundles after activation failed'));
-      res.redirect(303, `/portal?done=${purpose === 'activation' ? 'activated' : 'reset'}`);
+      res.redirect(303, secondFactor ? '/portal/kode' : `/portal?done=${purpose === 'activation' ? 'activated' : 'reset'}`);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'LINK_INVALID') return this.linkInvalid(ctx, res);
       const errors = formErrors(error, ctx.locale);

@@ -177,8 +177,15 @@ export class PortalController {
 
   @Post('to-trin/start')
   async totpStart(@Req() req: PortalRequest, @Res() res: Response) {
-    await this.totp.start(session(req));
-    res.redirect(303, '/portal/to-trin');
+    try {
+      await this.totp.start(session(req), String(req.body?.code ?? ''));
+      res.redirect(303, '/portal/to-trin');
+    } catch (error) {
+      const ctx = await this.ctx(req, res);
+      const errors = formErrors(error, ctx.locale);
+      if (!errors) throw error;
+      sendPage(res, totpPage(ctx, await this.totp.status(session(req).memberId), { errors }), 400);
+    }
   }
 
   @Post('to-trin/bekraeft')

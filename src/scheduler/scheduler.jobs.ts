@@ -9,6 +9,8 @@ import { DistributionService } from '../distribution/distribution.service.js';
 import { EditionsService } from '../editions/editions.service.js';
 import { RetentionService } from '../gdpr/retention.service.js';
 import { NoticesService } from '../notices/notices.service.js';
+import { MemberAuthService } from '../member-accounts/member-auth.service.js';
+import { PasswordResetRequestsService } from '../member-accounts/password-reset-requests.service.js';
 
 /**
  * Thin timers: each calls one service method. Correctness across instances comes from the
@@ -17,7 +19,7 @@ import { NoticesService } from '../notices/notices.service.js';
  */
 @Injectable()
 export class SchedulerJobs implements OnApplicationBootstrap {
-  private running = { slots: false, work: false, expiry: false, mail: false, checkpoint: false, retention: false };
+  private running = { slots: false, work: false, expiry: false, mail: false, checkpoint: false, retention: false, resets: false, sessions: false };
 
   constructor(
     private readonly editions: EditionsService,
@@ -26,6 +28,8 @@ export class SchedulerJobs implements OnApplicationBootstrap {
     private readonly notices: NoticesService,
     private readonly checkpoints: AuditCheckpointsService,
     private readonly retention: RetentionService,
+    private readonly resetRequests: PasswordResetRequestsService,
+    private readonly memberAuth: MemberAuthService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -69,6 +73,24 @@ export class SchedulerJobs implements OnApplicationBootstrap {
     return this.guard('mail', async () => {
       const { sent, retried, failed } = await this.notices.sendDue();
       if (sent + retried + failed > 0) this.logger.info({ sent, retried, failed }, 'outbox run');
+    });
+  }
+
+  /** "Forgotten password" forms only queue their request (the same work for every address); this sends the mails. */
+  @Interval('password-reset-requests', 5_000)
+  handleResetRequests(): Promise<void> {
+    return this.guard('resets', async () => {
+      const n = await this.resetRequests.processDue();
+      if (n > 0) this.logger.info({ requests: n }, 'password reset requests handled');
+    });
+  }
+
+  /** Idle member sessions end and lose their sealed identity even if their cookie never comes back. */
+  @Interval('end-idle-member-sessions', 5 * 60_000)
+  endIdleSessions(): Promise<void> {
+    return this.guard('sessions', async () => {
+      const n = await this.memberAuth.endIdleSessions();
+      if (n > 0) this.logger.info({ sessions: n }, 'idle member sessions ended');
     });
   }
 

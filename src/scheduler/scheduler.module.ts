@@ -7,11 +7,12 @@ import { EditionsModule } from '../editions/editions.module.js';
 import { GdprModule } from '../gdpr/gdpr.module.js';
 import { ListsModule } from '../lists/lists.module.js';
 import { NoticesModule } from '../notices/notices.module.js';
+import { MemberAccountsModule } from '../member-accounts/member-accounts.module.js';
 import { SchedulerJobs } from './scheduler.jobs.js';
 
 /** Only the server process loads this module; the CLI and the tests call the services directly. */
 @Module({
-  imports: [ScheduleModule.forRoot(), AuditModule, BundlesModule, DistributionModule, EditionsModule, GdprModule, ListsModule, NoticesModule],
+  imports: [ScheduleModule.forRoot(), AuditModule, BundlesModule, DistributionModule, EditionsModule, GdprModule, ListsModule, MemberAccountsModule, NoticesModule],
   providers: [SchedulerJobs],
 })
 export class SchedulerModule {}

@@ -42,6 +42,8 @@ export async function activateMember(app: INestApplication, sink: SmtpSink, base
   await client.get(path);
   const done = await client.post(path, { password, passwordRepeat: password });
   if (done.status !== 303) throw new Error(`activation answered ${done.status}`);
+  // As a browser follows the redirect: activation starts a session with a new CSRF cookie and token.
+  await client.get(done.location!);
   return { client, path };
 }
 

@@ -24,7 +24,7 @@ export class AccessRequestQuery {
   @IsIn(['pending', 'approved', 'rejected'], { message: 'state must be pending, approved or rejected' })
   state?: 'pending' | 'approved' | 'rejected';
 
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) page?: number;
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }
 

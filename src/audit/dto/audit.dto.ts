@@ -17,9 +17,9 @@ export class AuditFilterDto {
 
 export class AuditQueryDto extends AuditFilterDto {
   @ApiPropertyOptional({ description: 'only events after this sequence number (a cursor)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) afterSeq?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) afterSeq?: number;
   @ApiPropertyOptional({ description: 'a member, staff, bundle or other subject id' }) @IsOptional() @IsString() @MaxLength(100) subjectId?: string;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) page?: number;
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) pageSize?: number;
   @ApiPropertyOptional({ deprecated: true, description: 'the old name of pageSize' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
@@ -30,7 +30,7 @@ export class AuditExportQueryDto extends AuditFilterDto {
 }
 
 export class AuditPageQueryDto {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) page?: number;
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) pageSize?: number;
 }
 

@@ -21,3 +21,10 @@ export class TotpSetupDto {
   @ApiProperty({ description: 'the shared secret (base32) to enter in an authenticator app' }) secret!: string;
   @ApiProperty({ description: 'otpauth:// address with the same secret' }) otpauthUri!: string;
 }
+
+export class TotpRestartDto {
+  @ApiPropertyOptional({ description: 'while two-step login is on: a current code from the app, to replace the secret' })
+  @IsOptional()
+  @Matches(/^\s*\d{3}\s?\d{3}\s*$/, { message: 'code must be 6 digits' })
+  code?: string;
+}

@@ -20,5 +20,16 @@ export function resolveLocale(req: Request, res: Response, fallback: Locale = 'd
   return isLocale(remembered) ? remembered : fallback;
 }
 
+/**
+ * The request's path, safe to put in a link on the page: one leading slash (`//host/x` in a link
+ * leaves the site), no backslashes (browsers read them as slashes), no query. Links such as the
+ * language switch are built from it, never from the raw request.
+ */
+export function localPath(req: Request): string {
+  const raw = (req.originalUrl || req.url || '/').split(/[?#]/)[0];
+  const path = raw.replace(/\\/g, '/').replace(/\/{2,}/g, '/');
+  return /^\/[A-Za-z0-9\-._~%/]*$/.test(path) ? path : '/';
+}
+
 /** A form field's text, or '' when it is missing or not text (a repeated field arrives as an array). */
 export const formText = (value: unknown): string => (typeof value === 'string' ? value : '');

@@ -22,7 +22,7 @@ ${field({ name: 'code', label: t.code, autocomplete: 'one-time-code', errors: li
   );
 }
 
-export function totpSetupPage(ctx: ConsoleContext, o: { secret?: string; uri?: string; errors?: FieldError[] }): string {
+export function totpSetupPage(ctx: ConsoleContext, o: { secret?: string; uri?: string; errors?: FieldError[]; totpOn?: boolean }): string {
   const { t } = ctx;
   const list = o.errors ?? [];
   return consoleLayout(
@@ -35,7 +35,9 @@ ${
 <form method="post" action="/console/to-trin/bekraeft" novalidate>${csrf(ctx)}
 ${field({ name: 'code', label: t.totpCodeLabel, autocomplete: 'one-time-code', errors: list, required: true })}
 <button type="submit">${t.totpConfirm}</button></form>`
-    : html`<form method="post" action="/console/to-trin/start">${csrf(ctx)}<button type="submit">${t.totpSetupTitle}</button></form>`
+    : html`<form method="post" action="/console/to-trin/start" novalidate>${csrf(ctx)}
+${o.totpOn ? field({ name: 'code', label: t.totpCodeLabel, autocomplete: 'one-time-code', errors: list, required: true }) : ''}
+<button type="submit">${t.totpSetupTitle}</button></form>`
 }`,
   );
 }

@@ -2,6 +2,7 @@ import type { FieldProblem } from '../../common/domain-error.js';
 import type { MemberField } from '../member-fields.js';
 import { containsCprNumber } from './cpr.js';
 import { normalisePhone } from './phone.js';
+import { isValidEmail } from '../../common/email.js';
 
 /** One member as read from a file (or the JSON API), normalised and checked, before it touches the database. */
 export interface MemberDraft {
@@ -80,17 +81,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 // Windows-1252 shows for a UTF-8 continuation byte (0x80-0xBF). No real name holds such a pair.
 const MOJIBAKE = /[\u00c2\u00c3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/;
 
-const EMAIL_LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
-const EMAIL = new RegExp(
-  `^[\\p{L}\\p{N}!#$%&'*+/=?^_\`{|}~-]+(?:\\.[\\p{L}\\p{N}!#$%&'*+/=?^_\`{|}~-]+)*@(?:${EMAIL_LABEL}\\.)+\\p{L}[\\p{L}\\p{N}-]{0,62}$`,
-  'u',
-);
-const MAX_EMAIL_LOCAL_PART = 64;
-
-export function isValidEmail(email: string): boolean {
-  const at = email.lastIndexOf('@');
-  return at > 0 && at <= MAX_EMAIL_LOCAL_PART && EMAIL.test(email);
-}
+export { isValidEmail };
 
 type Report = (field: MemberField, code: string, message: string) => void;
 

@@ -1,0 +1,18 @@
+/**
+ * The one e-mail address check (forms, API, staff accounts, imports). The length is checked before
+ * any pattern runs, and the pattern is linear: its parts are separated by characters they cannot
+ * hold (`.` between local-part atoms, `@`, `.` between labels, each label at most 63 characters),
+ * so no input makes it backtrack more than a label's length at each position.
+ */
+export const MAX_EMAIL_LENGTH = 254;
+const MAX_EMAIL_LOCAL_PART = 64;
+
+const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
+const ATOM = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
+export const EMAIL_PATTERN = new RegExp(`^${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+\\p{L}[\\p{L}\\p{N}-]{0,62}$`, 'u');
+
+export function isValidEmail(email: string): boolean {
+  if (email.length > MAX_EMAIL_LENGTH) return false;
+  const at = email.lastIndexOf('@');
+  return at > 0 && at <= MAX_EMAIL_LOCAL_PART && EMAIL_PATTERN.test(email);
+}
