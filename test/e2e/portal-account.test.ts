@@ -5,6 +5,7 @@ import { pdfText } from '../support/documents.js';
 import { linkPath, PortalClient } from '../support/portal-client.js';
 import { activateMember, consentingMember, flushMail, MEMBER_PASSWORD, portalWorld, publish } from '../support/portal-world.js';
 import { DistributionService } from '../../src/distribution/distribution.service.js';
+import { PasswordResetRequestsService } from '../../src/member-accounts/password-reset-requests.service.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -157,6 +158,7 @@ describe('a member account', () => {
     const known = await anyone.post('/portal/nulstil', { email: member.email.toUpperCase() });
     expect(unknown.status).toBe(200);
     expect(known.text.replace(/name="_csrf" value="[^"]+"/, '')).toBe(unknown.text.replace(/name="_csrf" value="[^"]+"/, ''));
+    await t.app.get(PasswordResetRequestsService).processDue();
     await flushMail(t.app);
     const [mail] = await sink.waitFor(1, 10_000, (m) => m.to.includes(member.email) && m.subject === 'Vælg en ny adgangskode');
     const path = linkPath(mail.text);

@@ -277,13 +277,26 @@ describe('two-step login (TOTP)', () => {
     await next.get('/portal/kode');
     const bad = await next.post('/portal/kode', { code: '12345' });
     expect(bad.status).toBe(401);
-    expect((await next.post('/portal/kode', { code: await generate({ secret }) })).location).toBe('/portal');
-    expect((await next.get('/portal')).status).toBe(200);
+    // The code that turned TOTP on is spent: the login takes the next one (the clock moves 30 s on).
+    const later = Date.now() + 30_000;
+    const spy = jest.spyOn(t.app.get(Clock), 'now').mockReturnValue(new Date(later));
+    try {
+      expect((await next.post('/portal/kode', { code: await generate({ secret, epoch: Math.floor(later / 1000) }) })).location).toBe('/portal');
+      expect((await next.get('/portal')).status).toBe(200);
+    } finally {
+      spy.mockRestore();
+    }
     const failures = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'member.login_failed' AND subject_id = $1 AND detail->>'reason' = 'wrong_second_factor'`, [member.id]);
     expect(failures[0].n).toBe(1);
 
-    await next.get('/portal/to-trin');
-    expect((await next.post('/portal/to-trin/sluk', { code: await generate({ secret }) })).location).toBe('/portal/to-trin?done=totp-off');
+    const latest = Date.now() + 60_000;
+    const spy2 = jest.spyOn(t.app.get(Clock), 'now').mockReturnValue(new Date(latest));
+    try {
+      await next.get('/portal/to-trin');
+      expect((await next.post('/portal/to-trin/sluk', { code: await generate({ secret, epoch: Math.floor(latest / 1000) }) })).location).toBe('/portal/to-trin?done=totp-off');
+    } finally {
+      spy2.mockRestore();
+    }
     const third = new PortalClient(baseUrl);
     await third.get('/portal/login');
     expect((await third.post('/portal/login', { email: member.email, password: MEMBER_PASSWORD })).location).toBe('/portal');

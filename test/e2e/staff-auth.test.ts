@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Clock } from '../../src/common/clock.js';
 import { generate } from 'otplib';
 import request from 'supertest';
 import { insertStaff, unique } from '../factories/factories.js';
@@ -10,6 +11,9 @@ beforeAll(async () => {
   t = await startTestApp({ LOGIN_MAX_FAILURES: '3', BASE_URL: 'https://listebud.example.org' });
 });
 afterAll(() => t.close());
+
+/** Every cookie the answer set, as a Cookie header (the session and the CSRF cookie). */
+const allCookies = (res: request.Response) => ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
 
 function sessionCookie(res: request.Response): string {
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
@@ -54,7 +58,7 @@ describe('staff login', () => {
     const staff = await insertStaff(t.app, 'auditor');
     const login = await request(t.http).post('/api/v1/auth/login').send({ email: staff.email, password: staff.password }).expect(200);
     const cookie = sessionCookie(login).split(';')[0];
-    await request(t.http).post('/api/v1/auth/logout').set('Cookie', cookie).expect(204);
+    await request(t.http).post('/api/v1/auth/logout').set('Cookie', allCookies(login)).set('X-CSRF-Token', login.headers['x-csrf-token']).expect(204);
     await request(t.http).get('/api/v1/auth/me').set('Cookie', cookie).expect(401);
     const actions = (await t.dataSource.query('SELECT action FROM audit_event WHERE subject_id = $1 ORDER BY seq', [staff.id])).map(
       (r: { action: string }) => r.action,
@@ -93,22 +97,31 @@ describe('staff two-step login (STAFF_TOTP_REQUIRED)', () => {
     expect(refused.body.code).toBe('TOTP_SETUP_REQUIRED');
     await request(strict.http).get('/api/v1/auth/me').set('Cookie', cookie).expect(200);
 
-    const setup = await request(strict.http).post('/api/v1/auth/totp/setup').set('Cookie', cookie).expect(200);
+    const writeCookies = allCookies(first);
+    const csrf = first.headers['x-csrf-token'];
+    const setup = await request(strict.http).post('/api/v1/auth/totp/setup').set('Cookie', writeCookies).set('X-CSRF-Token', csrf).expect(200);
     expect(setup.body.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
     expect(setup.body.otpauthUri).not.toContain(encodeURIComponent(staff.email));
     const secret = setup.body.secret as string;
     const stored = await strict.dataSource.query(`SELECT totp_secret FROM staff_account WHERE id = $1`, [staff.id]);
     expect(stored[0].totp_secret).not.toContain(secret);
-    const wrong = await request(strict.http).post('/api/v1/auth/totp/enable').set('Cookie', cookie).send({ code: '12345' }).expect(400);
+    const wrong = await request(strict.http).post('/api/v1/auth/totp/enable').set('Cookie', writeCookies).set('X-CSRF-Token', csrf).send({ code: '12345' }).expect(400);
     expect(wrong.body.field).toBe('code');
-    await request(strict.http).post('/api/v1/auth/totp/enable').set('Cookie', cookie).send({ code: await generate({ secret }) }).expect(204);
+    await request(strict.http).post('/api/v1/auth/totp/enable').set('Cookie', writeCookies).set('X-CSRF-Token', csrf).send({ code: await generate({ secret }) }).expect(204);
     await request(strict.http).get('/api/v1/networks').set('Cookie', cookie).expect(200);
 
     const noCode = await request(strict.http).post('/api/v1/auth/login').send({ email: staff.email, password: staff.password }).expect(401);
     expect(noCode.body.code).toBe('SECOND_FACTOR_REQUIRED');
     const badCode = await request(strict.http).post('/api/v1/auth/login').send({ email: staff.email, password: staff.password, code: (await generate({ secret })) === '000000' ? '111111' : '000000' }).expect(401);
     expect(badCode.body.code).toBe('LOGIN_FAILED');
-    const good = await request(strict.http).post('/api/v1/auth/login').send({ email: staff.email, password: staff.password, code: await generate({ secret }) }).expect(200);
-    await request(strict.http).get('/api/v1/networks').set('Cookie', sessionCookie(good).split(';')[0]).expect(200);
+    // Each code works once (the one that enabled TOTP is spent): log in with the next one, 30 s later.
+    const later = Date.now() + 30_000;
+    const spy = jest.spyOn(strict.app.get(Clock), 'now').mockReturnValue(new Date(later));
+    try {
+      const good = await request(strict.http).post('/api/v1/auth/login').send({ email: staff.email, password: staff.password, code: await generate({ secret, epoch: Math.floor(later / 1000) }) }).expect(200);
+      await request(strict.http).get('/api/v1/networks').set('Cookie', sessionCookie(good).split(';')[0]).expect(200);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
