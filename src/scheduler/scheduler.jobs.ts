@@ -19,7 +19,7 @@ import { PasswordResetRequestsService } from '../member-accounts/password-reset-
  */
 @Injectable()
 export class SchedulerJobs implements OnApplicationBootstrap {
-  private running = { slots: false, work: false, expiry: false, mail: false, checkpoint: false, retention: false, resets: false, sessions: false };
+  private running = { slots: false, work: false, expiry: false, mail: false, checkpoint: false, retention: false, sessions: false };
 
   constructor(
     private readonly editions: EditionsService,
@@ -68,20 +68,14 @@ export class SchedulerJobs implements OnApplicationBootstrap {
     });
   }
 
+  /** "Forgotten password" forms only queue their request (the same work for every address); their mails are made here, then sent. */
   @Interval('send-mail', 5_000)
   sendMail(): Promise<void> {
     return this.guard('mail', async () => {
+      const resets = await this.resetRequests.processDue();
+      if (resets > 0) this.logger.info({ requests: resets }, 'password reset requests handled');
       const { sent, retried, failed } = await this.notices.sendDue();
       if (sent + retried + failed > 0) this.logger.info({ sent, retried, failed }, 'outbox run');
-    });
-  }
-
-  /** "Forgotten password" forms only queue their request (the same work for every address); this sends the mails. */
-  @Interval('password-reset-requests', 5_000)
-  handleResetRequests(): Promise<void> {
-    return this.guard('resets', async () => {
-      const n = await this.resetRequests.processDue();
-      if (n > 0) this.logger.info({ requests: n }, 'password reset requests handled');
     });
   }
 

@@ -368,6 +368,16 @@ describe('error pages (items 10 and 11)', () => {
     expect(res.text).toContain('<h1>');
   });
 
+  it('shows a conflict in the console as its own page and status, not a 500', async () => {
+    const world = await portalWorld(t.app);
+    const editionId = await publish(t.app, world.coordinator.token, world.listId);
+    const console = await consoleLogin(world.coordinator.email, world.coordinator.password);
+    await console.get(`/console/udgaver/${editionId}`);
+    const res = await console.post(`/console/udgaver/${editionId}/godkend`, {});
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('<h1>');
+  });
+
   it('builds the language link of the CSRF refusal page from a local path', async () => {
     const res = await fetch(new URL('/portal//evil.example/x', baseUrl), { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
     expect(res.status).toBe(403);

@@ -76,8 +76,10 @@ describe('a newcomer on the embedded database', () => {
       // The demo coordinator approves through the API (the staff console comes later).
       const login = await fetch(`${service.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(coordinator) });
       expect(login.status).toBe(200);
-      const staffCookie = login.headers.getSetCookie()[0].split(';')[0];
-      const staff = (path: string, init: RequestInit = {}) => fetch(`${service.baseUrl}${path}`, { ...init, headers: { cookie: staffCookie, 'content-type': 'application/json' } });
+      const staffCookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      // Writes with the session cookie send the CSRF token that login answered with.
+      const csrf = login.headers.get('x-csrf-token') ?? '';
+      const staff = (path: string, init: RequestInit = {}) => fetch(`${service.baseUrl}${path}`, { ...init, headers: { cookie: staffCookie, 'content-type': 'application/json', 'x-csrf-token': csrf } });
       const queue = (await (await staff('/api/v1/access-requests?state=pending')).json()) as { items: { id: string; email: string }[] };
       const request = queue.items.find((r) => r.email === person.email)!;
       const network = ((await (await staff('/api/v1/networks')).json()) as { id: string; slug: string }[]).find((n) => n.slug === networks[0])!;

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../../common/actor.js';
+import { IsEmailAddress } from '../../common/email.js';
 
 export class CreateStaffDto {
-  @ApiProperty() @IsEmail({}, { message: 'email must be a valid e-mail address' }) @MaxLength(254) email!: string;
+  @ApiProperty() @IsEmailAddress() email!: string;
 
   @ApiProperty({ minLength: 12, description: 'the initial password; at least 12 characters' })
   @IsString()
