@@ -16,7 +16,8 @@ const CODE = /^[A-Za-z0-9_.-]{1,40}$/;
  */
 export function describeError(error: unknown): { type: string; code?: string; frames?: string } {
   const e = (error ?? {}) as { name?: unknown; code?: unknown; stack?: unknown; constructor?: { name?: unknown } };
-  const name = typeof e.name === 'string' && NAME.test(e.name) ? e.name : typeof e.constructor?.name === 'string' && NAME.test(e.constructor.name) ? e.constructor.name : 'Error';
+  const className = typeof e.constructor?.name === 'string' && NAME.test(e.constructor.name) ? e.constructor.name : 'Error';
+  const name = typeof e.name === 'string' && NAME.test(e.name) ? e.name : className;
   const code = typeof e.code === 'string' && CODE.test(e.code) ? e.code : typeof e.code === 'number' ? String(e.code) : undefined;
   return { type: name, ...(code ? { code } : {}), ...(typeof e.stack === 'string' ? { frames: stackFrames(e.stack) } : {}) };
 }

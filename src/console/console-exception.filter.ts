@@ -28,7 +28,10 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
     }
     const ctx = consoleContext(req, res, this.config.orgName);
     const mapped = pageErrorOf(exception);
-    if ((mapped && !mapped.login && (mapped.kind === 'not_found' || (exception as DomainError).code === 'VALIDATION_FAILED')) || (exception instanceof HttpException && exception.getStatus() === 404)) {
+    const notFound =
+      (mapped && !mapped.login && (mapped.kind === 'not_found' || (exception as DomainError).code === 'VALIDATION_FAILED')) ||
+      (exception instanceof HttpException && exception.getStatus() === 404);
+    if (notFound) {
       sendPage(res, consoleMessage(ctx, ctx.t.notFoundTitle, ctx.t.notFound), 404);
       return;
     }

@@ -57,7 +57,10 @@ export class MemberAccountsRepository {
   }
 
   async tokenIssuedSince(memberId: string, purpose: TokenPurpose, since: Date): Promise<boolean> {
-    const rows: unknown[] = await this.manager().query(`SELECT 1 FROM account_token WHERE member_id = $1 AND purpose = $2 AND created_at > $3 LIMIT 1`, [memberId, purpose, since]);
+    const rows: unknown[] = await this.manager().query(
+      `SELECT 1 FROM account_token WHERE member_id = $1 AND purpose = $2 AND created_at > $3 LIMIT 1`,
+      [memberId, purpose, since],
+    );
     return rows.length > 0;
   }
 

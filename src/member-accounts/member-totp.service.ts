@@ -8,6 +8,7 @@ import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { memberSessionRequired, totpCodeWrong, totpNotStarted } from './member-accounts.errors.js';
 import { MemberAccountsRepository } from './member-accounts.repository.js';
+import type { MemberAccountEntity } from './member-account.entity.js';
 import type { MemberSession } from './member-auth.service.js';
 
 export type TotpStatus = { state: 'off' } | { state: 'pending'; secret: string; uri: string } | { state: 'on' };
@@ -40,7 +41,8 @@ export class MemberTotpService {
     const account = await this.repository.findAccount(session.memberId);
     if (!account) throw memberSessionRequired();
     if (account.totpEnabledAt) await this.requireCode(session.memberId, account.totpSecret ?? '', code);
-    await this.change(session.memberId, 'member_account.totp_setup_started', { totpSecret: this.totp.seal(session.memberId, this.totp.newSecret()), totpEnabledAt: null, totpLastStep: null });
+    const totpSecret = this.totp.seal(session.memberId, this.totp.newSecret());
+    await this.change(session.memberId, 'member_account.totp_setup_started', { totpSecret, totpEnabledAt: null, totpLastStep: null });
   }
 
   async confirm(session: MemberSession, code: string): Promise<void> {
@@ -92,7 +94,7 @@ export class MemberTotpService {
     return step !== undefined && (await this.repository.consumeTotpStep(memberId, step));
   }
 
-  private async change(memberId: string, action: string, patch: { totpSecret?: string | null; totpEnabledAt?: Date | null; totpLastStep?: string | null }): Promise<void> {
+  private async change(memberId: string, action: string, patch: Pick<Partial<MemberAccountEntity>, 'totpSecret' | 'totpEnabledAt' | 'totpLastStep'>): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await this.repository.updateAccount(tx, memberId, { ...patch, updatedAt: this.clock.now() });
       await this.audit.record(tx, { type: 'member', id: memberId }, { action, subjectType: 'member', subjectId: memberId, detail: {} });

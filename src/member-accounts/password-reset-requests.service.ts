@@ -75,7 +75,9 @@ export class PasswordResetRequestsService {
         `SELECT id, sealed_email, locale FROM password_reset_request WHERE processed_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
-      if (rows.length) await tx.query(`UPDATE password_reset_request SET processed_at = $2, sealed_email = NULL WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id), now]);
+      if (rows.length) {
+        await tx.query(`UPDATE password_reset_request SET processed_at = $2, sealed_email = NULL WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id), now]);
+      }
       await tx.query(`DELETE FROM password_reset_request WHERE created_at < $1 AND processed_at IS NOT NULL`, [new Date(now.getTime() - KEEP_MS)]);
       return rows;
     });

@@ -35,7 +35,9 @@ export class PortalExceptionFilter implements ExceptionFilter {
     const mapped = pageErrorOf(exception);
     const back = { href: '/portal', label: ctx.t.navMessages };
     // Another member's bundle, a forbidden one and a malformed id all look like "not found" to a member.
-    const hidden = (mapped && !mapped.login && (mapped.kind === 'forbidden' || mapped.kind === 'not_found' || (exception as DomainError).code === 'VALIDATION_FAILED')) || (exception instanceof HttpException && exception.getStatus() === 404);
+    const hidden =
+      (mapped && !mapped.login && (mapped.kind === 'forbidden' || mapped.kind === 'not_found' || (exception as DomainError).code === 'VALIDATION_FAILED')) ||
+      (exception instanceof HttpException && exception.getStatus() === 404);
     if (hidden) {
       sendPage(res, messagePage(ctx, ctx.t.notFoundTitle, ctx.t.notFound, back), 404);
       return;

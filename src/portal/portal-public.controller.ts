@@ -135,7 +135,8 @@ export class PortalPublicController {
     if (!isValidEmail(email)) {
       // A page never repeats a very long input back (it would only make the page heavy).
       const shown = email.length > 254 ? '' : email;
-      return sendPage(res, forgotPasswordPage(ctx, { email: shown, errors: [{ field: 'email', message: formErrors(new DomainError('invalid', 'INVALID_EMAIL', 'email', 'email'), ctx.locale)![0].message }] }), 400);
+      const message = formErrors(new DomainError('invalid', 'INVALID_EMAIL', 'email', 'email'), ctx.locale)![0].message;
+      return sendPage(res, forgotPasswordPage(ctx, { email: shown, errors: [{ field: 'email', message }] }), 400);
     }
     try {
       await this.resetRequests.queue(email, ctx.locale, req.ip ?? 'unknown');
@@ -170,7 +171,8 @@ export class PortalPublicController {
       return sendPage(res, choosePasswordPage(ctx, { purpose, token, errors: [{ field: 'passwordRepeat', message: ctx.t.passwordsDiffer }] }), 400);
     }
     try {
-      const { memberId, identity, secondFactor } = purpose === 'activation' ? { ...(await this.activation.activate(token, password)), secondFactor: false } : await this.activation.resetPassword(token, password);
+      const { memberId, identity, secondFactor } =
+        purpose === 'activation' ? { ...(await this.activation.activate(token, password)), secondFactor: false } : await this.activation.resetPassword(token, password);
       // A reset proves the mailbox, not the second factor: with two-step login on, the session waits for the code.
       const { cookie } = await this.auth.startSession(memberId, identity, secondFactor);
       this.setMemberCookie(res, cookie);

@@ -12,7 +12,17 @@ import { SchedulerJobs } from './scheduler.jobs.js';
 
 /** Only the server process loads this module; the CLI and the tests call the services directly. */
 @Module({
-  imports: [ScheduleModule.forRoot(), AuditModule, BundlesModule, DistributionModule, EditionsModule, GdprModule, ListsModule, MemberAccountsModule, NoticesModule],
+  imports: [
+    ScheduleModule.forRoot(),
+    AuditModule,
+    BundlesModule,
+    DistributionModule,
+    EditionsModule,
+    GdprModule,
+    ListsModule,
+    MemberAccountsModule,
+    NoticesModule,
+  ],
   providers: [SchedulerJobs],
 })
 export class SchedulerModule {}
