@@ -94,9 +94,15 @@ export class ImapMailbox {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  async moveToDone(uid: number): Promise<void> {
-    const moved = await this.client.messageMove(String(uid), this.doneFolder, { uid: true });
-    if (!moved) throw new Error('The mail could not be moved to the done folder');
+  /**
+   * False when nothing moved (the mail is already gone, e.g. moved by a reader that ran despite the
+   * lease); the mail is recorded as handled, so a later run tries again and never answers twice.
+   */
+  async moveToDone(uid: number): Promise<boolean> {
+    const moved = (await this.client.messageMove(String(uid), this.doneFolder, { uid: true })) !== false;
+    // imapflow answers false also when the connection broke; that is a fault, not a mail already gone.
+    if (!moved && !this.usable) throw Object.assign(new Error('The connection closed while moving a mail'), { code: 'NoConnection' });
+    return moved;
   }
 
   /** Waits until new mail arrives (IDLE where the server offers it, else plain waiting) or `ms` pass. */
