@@ -26,6 +26,8 @@ export class MailIntake1765500000000 implements MigrationInterface {
         at timestamptz NOT NULL
       )`);
     await q.query(`CREATE INDEX access_request_attempt_idx ON access_request_attempt (source_key, at)`);
+    // Attempts older than a day count for nothing; each new attempt deletes them.
+    await q.query(`CREATE INDEX access_request_attempt_at_idx ON access_request_attempt (at)`);
     // Requests made before this migration still count towards the hour they were made in.
     await q.query(`INSERT INTO access_request_attempt (source_key, at) SELECT source_key, created_at FROM access_request WHERE created_at > now() - interval '1 day'`);
 

@@ -19,7 +19,7 @@ export class AccessRequestsRepository {
 
   /** Records an accepted request or refresh; attempts older than a day count for nothing and go. */
   async recordAttempt(tx: EntityManager, sourceKey: string, at: Date): Promise<void> {
-    await tx.query('DELETE FROM access_request_attempt WHERE source_key = $1 AND at < $2', [sourceKey, new Date(at.getTime() - 86_400_000)]);
+    await tx.query('DELETE FROM access_request_attempt WHERE at < $1', [new Date(at.getTime() - 86_400_000)]);
     await tx.query('INSERT INTO access_request_attempt (source_key, at) VALUES ($1, $2)', [sourceKey, at]);
   }
 

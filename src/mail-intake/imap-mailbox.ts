@@ -117,10 +117,10 @@ export class ImapMailbox {
       };
       const timer = setTimeout(done, ms);
       const check = setInterval(() => stopped() && done(), 250);
-      // imapflow starts IDLE on its own once the connection is quiet, when the server offers it; a
-      // new mail then arrives as 'exists'. Without IDLE this is a plain wait of `ms`.
+      // A new mail arrives as 'exists' during IDLE; the next command (the scan) ends the IDLE.
       this.client.on('exists', done);
       this.client.on('close', done);
+      if (this.client.capabilities.has('IDLE')) this.client.idle().catch(() => undefined);
     });
   }
 

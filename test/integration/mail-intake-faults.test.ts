@@ -161,3 +161,29 @@ describe('an unreachable mailbox', () => {
     expect((await request(other.http).get('/health').expect(200)).body).toMatchObject({ status: 'ok', mailbox: 'ok' });
   });
 });
+
+describe('the reader in the server', () => {
+  it('reads a new mail as it arrives (IDLE), long before the next poll, and stops with the app', async () => {
+    const logger = pino({ level: 'silent' });
+    const job = new MailIntakeJob(other.app.get(MailIntakeService), other.app.get(MailIntakeRepository), other.app.get(AppConfig), logger);
+    expect(other.app.get(AppConfig).imapPollSeconds).toBe(60);
+    const started = new Date();
+    job.onApplicationBootstrap();
+    try {
+      const checkedSince = async () => (await t.dataSource.query(`SELECT 1 FROM mail_intake_status WHERE state = 'ok' AND checked_at > $1`, [started])).length > 0;
+      for (let i = 0; i < 100 && !(await checkedSince()); i++) await new Promise((r) => setTimeout(r, 100));
+      // The first read of the folder is done; the reader now idles.
+      await new Promise((r) => setTimeout(r, 1_000));
+      const a = address('idle');
+      await imap.append(plainMail({ from: a, subject: HELPLINE_SUBJECT, body: 'Ida Idle' }));
+      const arrived = Date.now();
+      while ((await requestsOf(a)).length === 0 && Date.now() - arrived < 6_000) await new Promise((r) => setTimeout(r, 100));
+      expect(await requestsOf(a)).toEqual([{ name: 'Ida Idle' }]);
+      expect(Date.now() - arrived).toBeLessThan(6_000);
+    } finally {
+      const stopping = Date.now();
+      await job.onApplicationShutdown();
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+    }
+  });
+});
