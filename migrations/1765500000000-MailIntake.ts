@@ -29,7 +29,9 @@ export class MailIntake1765500000000 implements MigrationInterface {
     // Attempts older than a day count for nothing; each new attempt deletes them.
     await q.query(`CREATE INDEX access_request_attempt_at_idx ON access_request_attempt (at)`);
     // Requests made before this migration still count towards the hour they were made in.
-    await q.query(`INSERT INTO access_request_attempt (source_key, at) SELECT source_key, created_at FROM access_request WHERE created_at > now() - interval '1 day'`);
+    await q.query(`
+      INSERT INTO access_request_attempt (source_key, at)
+      SELECT source_key, created_at FROM access_request WHERE created_at > now() - interval '1 day'`);
 
     await q.query(`
       ALTER TABLE organisation_setting ADD COLUMN access_request_mail jsonb NOT NULL DEFAULT '{
@@ -60,7 +62,9 @@ export class MailIntake1765500000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DELETE FROM outbox_mail WHERE kind = 'access_request_receipt'`);
     await q.query(`ALTER TABLE outbox_mail DROP CONSTRAINT outbox_mail_kind_ck`);
-    await q.query(`ALTER TABLE outbox_mail ADD CONSTRAINT outbox_mail_kind_ck CHECK (kind IN ('activation', 'password_reset', 'bundle_notice', 'login_lockout'))`);
+    await q.query(`
+      ALTER TABLE outbox_mail ADD CONSTRAINT outbox_mail_kind_ck
+        CHECK (kind IN ('activation', 'password_reset', 'bundle_notice', 'login_lockout'))`);
     await q.query(`DROP TABLE IF EXISTS mail_intake_status`);
     await q.query(`DROP TABLE IF EXISTS mail_intake_processed`);
     await q.query(`ALTER TABLE organisation_setting DROP COLUMN IF EXISTS access_request_mail`);

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessRequestEntity, type AccessRequestState } from './access-request.entity.js';
 
+type RefreshPatch = Pick<AccessRequestEntity, 'name' | 'locale' | 'source' | 'sourceKey' | 'refreshedAt'>;
+
 @Injectable()
 export class AccessRequestsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -13,7 +15,10 @@ export class AccessRequestsRepository {
 
   /** Accepted requests and refreshes from one source (a keyed hash of a client or e-mail address) since `since`. */
   async countAttempts(tx: EntityManager, sourceKey: string, since: Date): Promise<number> {
-    const [{ n }]: { n: number }[] = await tx.query('SELECT count(*)::int AS n FROM access_request_attempt WHERE source_key = $1 AND at >= $2', [sourceKey, since]);
+    const [{ n }]: { n: number }[] = await tx.query(
+      'SELECT count(*)::int AS n FROM access_request_attempt WHERE source_key = $1 AND at >= $2',
+      [sourceKey, since],
+    );
     return n;
   }
 
@@ -36,7 +41,7 @@ export class AccessRequestsRepository {
       .getOne();
   }
 
-  async refresh(tx: EntityManager, id: string, patch: Pick<AccessRequestEntity, 'name' | 'locale' | 'source' | 'sourceKey' | 'refreshedAt'>): Promise<void> {
+  async refresh(tx: EntityManager, id: string, patch: RefreshPatch) {
     await tx.update(AccessRequestEntity, { id }, patch);
   }
 

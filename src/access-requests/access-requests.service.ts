@@ -28,6 +28,14 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+const SYSTEM = { type: 'system' } as const;
+
+export interface StoredRequest {
+  id: string;
+  /** An earlier pending request of the same address and channel was refreshed. */
+  refreshed: boolean;
+}
+
 export interface MailChannel {
   channel: string;
   /** Where people write; null when not configured (then the form shows no mailto: link). */
@@ -37,10 +45,15 @@ export interface MailChannel {
 
 function nameAndEmailProblems(name: string, email: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (name.length < 1 || name.length > 200) problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must be 1 to 200 characters' });
-  else if (CONTROL.test(name)) problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must not hold control characters' });
-  if (!EMAIL.test(email) || email.length > 254) problems.push({ field: 'email', code: 'INVALID_EMAIL', message: 'email must be a valid e-mail address' });
+  const problem = (field: string, code: string, message: string) => problems.push({ field, code, message });
+  if (name.length < 1 || name.length > 200) problem('name', 'INVALID_NAME', 'name must be 1 to 200 characters');
+  else if (CONTROL.test(name)) problem('name', 'INVALID_NAME', 'name must not hold control characters');
+  if (!EMAIL.test(email) || email.length > 254) problem('email', 'INVALID_EMAIL', 'email must be a valid e-mail address');
   return problems;
+}
+
+function channelProblem(): FieldProblem {
+  return { field: 'channel', code: 'INVALID_CHANNEL', message: 'channel must be one of the listed choices' };
 }
 
 const toDto = (r: AccessRequestEntity): AccessRequestDto => ({
@@ -83,7 +96,8 @@ export class AccessRequestsService {
       const entry = mail[channel];
       if (!entry) return [];
       const address = typeof entry.address === 'string' && EMAIL.test(entry.address.trim()) ? entry.address.trim().toLowerCase() : null;
-      const subjects = Array.isArray(entry.subjects) ? entry.subjects.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
+      const listed: unknown[] = Array.isArray(entry.subjects) ? entry.subjects : [];
+      const subjects = listed.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
       return [{ channel, address, subjects }];
     });
   }
@@ -98,7 +112,7 @@ export class AccessRequestsService {
     const channel = typeof input.channel === 'string' ? input.channel.trim() : '';
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
-    if (!channels.includes(channel)) problems.push({ field: 'channel', code: 'INVALID_CHANNEL', message: 'channel must be one of the listed choices' });
+    if (!channels.includes(channel)) problems.push(channelProblem());
     problems.push(...nameAndEmailProblems(name, email));
     if (problems.length) throw new ValidationFailedError(problems);
     const sourceKey = this.sourceKey(`access-request:${clientAddress}`);
@@ -114,11 +128,11 @@ export class AccessRequestsService {
    * handled). The per-address limit counts the sender's e-mail address, as the form's counts the
    * client's network address.
    */
-  async receiveByMail(tx: EntityManager, input: { channel: string; name: string; email: string }): Promise<{ id: string; refreshed: boolean }> {
+  async receiveByMail(tx: EntityManager, input: { channel: string; name: string; email: string }): Promise<StoredRequest> {
     const email = input.email.trim().toLowerCase();
     const name = input.name.trim();
     const problems = nameAndEmailProblems(name, email);
-    if (!(await this.repository.channels()).includes(input.channel)) problems.push({ field: 'channel', code: 'INVALID_CHANNEL', message: 'channel must be one of the listed choices' });
+    if (!(await this.repository.channels()).includes(input.channel)) problems.push(channelProblem());
     if (problems.length) throw new ValidationFailedError(problems);
     const sourceKey = this.sourceKey(`access-request-mail:${email}`);
     await this.assertUnderLimit(tx, sourceKey);
@@ -129,13 +143,15 @@ export class AccessRequestsService {
   private async store(
     tx: EntityManager,
     r: { channel: string; name: string; email: string; locale: 'da' | 'en'; source: AccessRequestSource; sourceKey: string },
-  ): Promise<{ id: string; refreshed: boolean }> {
+  ): Promise<StoredRequest> {
     const now = this.clock.now();
     await this.repository.recordAttempt(tx, r.sourceKey, now);
     const pending = await this.repository.lockPendingOf(tx, r.email, r.channel);
     if (pending) {
-      await this.repository.refresh(tx, pending.id, { name: r.name, locale: r.locale, source: r.source, sourceKey: r.sourceKey, refreshedAt: now });
-      await this.audit.record(tx, { type: 'system' }, { action: 'access_request.refreshed', subjectType: 'access_request', subjectId: pending.id, detail: { channel: r.channel, source: r.source } });
+      const { name, locale, source, sourceKey } = r;
+      await this.repository.refresh(tx, pending.id, { name, locale, source, sourceKey, refreshedAt: now });
+      const detail = { channel: r.channel, source };
+      await this.audit.record(tx, SYSTEM, { action: 'access_request.refreshed', ...this.subject(pending.id), detail });
       return { id: pending.id, refreshed: true };
     }
     const request = Object.assign(new AccessRequestEntity(), {
@@ -149,8 +165,13 @@ export class AccessRequestsService {
       decidedBy: null,
     });
     await this.repository.insert(tx, request);
-    await this.audit.record(tx, { type: 'system' }, { action: 'access_request.received', subjectType: 'access_request', subjectId: request.id, detail: { channel: r.channel, source: r.source } });
+    const detail = { channel: r.channel, source: r.source };
+    await this.audit.record(tx, SYSTEM, { action: 'access_request.received', ...this.subject(request.id), detail });
     return { id: request.id, refreshed: false };
+  }
+
+  private subject(id: string) {
+    return { subjectType: 'access_request', subjectId: id };
   }
 
   private sourceKey(value: string): string {

@@ -62,7 +62,13 @@ export const configSchema = z.object({
       .optional(),
   ),
   IMAP_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  IMAP_DONE_FOLDER: z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f*%]+$/, 'must be a folder name without control characters, * or %').default('Behandlet'),
+  IMAP_DONE_FOLDER: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\u0000-\u001f*%]+$/, 'must be a folder name without control characters, * or %')
+    .default('Behandlet'),
 }).superRefine(s3StoreProblems, { when: () => true });
 
 export const SECRET_KEYS = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'S3_SECRET_ACCESS_KEY', 'AUDIT_SIGNING_KEY', 'IMAP_URL']);

@@ -80,7 +80,8 @@ export class ImapMailbox {
   }
 
   async screening(uid: number): Promise<MailScreening | null> {
-    const m: FetchMessageObject | false = await this.client.fetchOne(String(uid), { headers: [...SCREENING_HEADERS], bodyStructure: true }, { uid: true });
+    const query = { headers: [...SCREENING_HEADERS], bodyStructure: true };
+    const m: FetchMessageObject | false = await this.client.fetchOne(String(uid), query, { uid: true });
     if (!m || !m.bodyStructure) return null;
     return { headers: parseHeaders(m.headers?.toString('utf8') ?? ''), structure: m.bodyStructure };
   }

@@ -20,19 +20,29 @@ describe('the part read for the name', () => {
       findTextPart({
         type: 'multipart/mixed',
         childNodes: [
-          { part: '1', type: 'multipart/alternative', childNodes: [{ part: '1.1', type: 'text/html' }, { part: '1.2', type: 'text/plain' }] },
+          {
+            part: '1',
+            type: 'multipart/alternative',
+            childNodes: [
+              { part: '1.1', type: 'text/html' },
+              { part: '1.2', type: 'text/plain' },
+            ],
+          },
           { part: '2', type: 'text/plain', disposition: 'attachment' },
         ],
       }),
     ).toEqual({ part: '1.2', html: false });
-    expect(findTextPart({ type: 'multipart/mixed', childNodes: [{ part: '1', type: 'message/rfc822' }, { part: '2', type: 'text/plain', disposition: 'attachment' }] })).toBeNull();
-    expect(findTextPart({ type: 'multipart/mixed', childNodes: [{ part: '1', type: 'text/html' }, { part: '2', type: 'image/png' }] })).toEqual({ part: '1', html: true });
+    const mixed = (...childNodes: { part: string; type: string; disposition?: string }[]) =>
+      findTextPart({ type: 'multipart/mixed', childNodes });
+    expect(mixed({ part: '1', type: 'message/rfc822' }, { part: '2', type: 'text/plain', disposition: 'attachment' })).toBeNull();
+    expect(mixed({ part: '1', type: 'text/html' }, { part: '2', type: 'image/png' })).toEqual({ part: '1', html: true });
   });
 });
 
 describe('mails that are never answered', () => {
   const own = new Set(['helpline@org.dk']);
-  const reason = (from: string | undefined, headers: string, contentType = 'text/plain') => skipReason({ from, headers: parseHeaders(headers), contentType, ownAddresses: own });
+  const reason = (from: string | undefined, headers: string, contentType = 'text/plain') =>
+    skipReason({ from, headers: parseHeaders(headers), contentType, ownAddresses: own });
 
   it.each([
     ['Auto-Submitted: auto-replied', 'auto_reply'],

@@ -31,7 +31,15 @@ export function parseHeaders(raw: string): Map<string, string> {
  * auto-replies, lists, bounces) and the organisation's own keeps two systems from answering each
  * other in a loop.
  */
-export function skipReason(o: { from: string | undefined; headers: Map<string, string>; contentType: string; ownAddresses: Set<string> }): SkipReason | null {
+export interface ScreenedMail {
+  from: string | undefined;
+  headers: Map<string, string>;
+  /** The top-level Content-Type, e.g. multipart/report for a delivery report. */
+  contentType: string;
+  ownAddresses: Set<string>;
+}
+
+export function skipReason(o: ScreenedMail): SkipReason | null {
   const from = o.from?.trim().toLowerCase();
   if (!from) return 'no_sender';
   if (o.ownAddresses.has(from)) return 'own_address';
@@ -84,9 +92,17 @@ export function findTextPart(root: StructureNode): TextPart | null {
 
 export const NAME_MAX = 200;
 
+const HTML_TO_TEXT = {
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+  ],
+};
+
 /** Only the person's name is kept: the first line with text, whitespace runs made single spaces. */
 export function nameFromBody(body: string, html: boolean): string | null {
-  const text = html ? convert(body, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] }) : body;
+  const text = html ? convert(body, HTML_TO_TEXT) : body;
   for (const line of text.split(/\r?\n/)) {
     // eslint-disable-next-line no-control-regex
     const clean = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ').trim();

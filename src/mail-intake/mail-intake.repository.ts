@@ -36,10 +36,10 @@ export class MailIntakeRepository {
     return {
       stillHeld: async () => {
         try {
-          const rows: unknown[] = await runner.query('SELECT 1 FROM pg_locks WHERE locktype = $1 AND pid = pg_backend_pid() AND objid = $2', [
-            'advisory',
-            READER_LOCK_KEY % 2 ** 32,
-          ]);
+          const rows: unknown[] = await runner.query(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objid = $1",
+            [READER_LOCK_KEY % 2 ** 32],
+          );
           return rows.length > 0;
         } catch {
           return false;
@@ -68,11 +68,11 @@ export class MailIntakeRepository {
   }
 
   /** Claims a mail as handled in the caller's transaction; false when it already was. */
-  async markProcessed(tx: EntityManager, key: string, outcome: ProcessedOutcome, accessRequestId: string | null, at: Date): Promise<boolean> {
+  async markProcessed(tx: EntityManager, key: string, outcome: ProcessedOutcome, requestId: string | null, at: Date): Promise<boolean> {
     const rows: unknown[] = await tx.query(
       `INSERT INTO mail_intake_processed (mail_key, outcome, access_request_id, processed_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (mail_key) DO NOTHING RETURNING mail_key`,
-      [key, outcome, accessRequestId, at],
+      [key, outcome, requestId, at],
     );
     return rows.length === 1;
   }
@@ -90,7 +90,9 @@ export class MailIntakeRepository {
   }
 
   async status(): Promise<{ state: MailboxState; checkedAt: Date } | null> {
-    const rows: { state: MailboxState; checked_at: Date }[] = await this.dataSource.query('SELECT state, checked_at FROM mail_intake_status WHERE id = 1');
+    const rows: { state: MailboxState; checked_at: Date }[] = await this.dataSource.query(
+      'SELECT state, checked_at FROM mail_intake_status WHERE id = 1',
+    );
     return rows[0] ? { state: rows[0].state, checkedAt: rows[0].checked_at } : null;
   }
 }

@@ -104,7 +104,9 @@ export class MailIntakeService {
 
   private async handle(mailbox: ImapMailbox, mail: MailSummary, channel: string, key: string, own: Set<string>): Promise<ProcessedOutcome> {
     const screening = await mailbox.screening(mail.uid);
-    const reason = screening ? skipReason({ from: mail.from, headers: screening.headers, contentType: screening.structure.type, ownAddresses: own }) : 'no_sender';
+    const reason = screening
+      ? skipReason({ from: mail.from, headers: screening.headers, contentType: screening.structure.type, ownAddresses: own })
+      : 'no_sender';
     if (reason) return this.record(key, 'skipped', { uid: mail.uid, reason });
     const textPart = findTextPart(screening!.structure);
     const name = textPart ? nameFromBody(await mailbox.text(mail.uid, textPart.part), textPart.html) : null;
@@ -118,17 +120,19 @@ export class MailIntakeService {
         await this.notices.enqueue(tx, { kind: 'access_request_receipt', to: mail.from!.trim().toLowerCase(), locale: 'da' });
         return request;
       });
-      if (stored) this.logger.info({ uid: mail.uid, accessRequestId: stored.id, refreshed: stored.refreshed }, 'access request received by e-mail');
+      if (stored) this.logger.info({ uid: mail.uid, accessRequestId: stored.id, refreshed: stored.refreshed }, 'access request by e-mail');
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'too_many') return this.record(key, 'throttled', { uid: mail.uid });
-      if (error instanceof DomainError && error.kind === 'invalid') return this.record(key, 'skipped', { uid: mail.uid, reason: error.code });
+      if (error instanceof DomainError && error.kind === 'invalid') {
+        return this.record(key, 'skipped', { uid: mail.uid, reason: error.code });
+      }
       throw error;
     }
     await mailbox.moveToDone(mail.uid);
     return 'request';
   }
 
-  private async record(key: string, outcome: Exclude<ProcessedOutcome, 'request'>, log: Record<string, unknown>): Promise<ProcessedOutcome> {
+  private async record(key: string, outcome: Exclude<ProcessedOutcome, 'request'>, log: Record<string, unknown>) {
     await this.dataSource.transaction((tx) => this.repository.markProcessed(tx, key, outcome, null, this.clock.now()));
     this.logger.info({ ...log, outcome }, 'request mail left in the mailbox for staff');
     return outcome;

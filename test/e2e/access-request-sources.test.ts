@@ -27,12 +27,17 @@ describe('the access-request form and the two ways in', () => {
   });
 
   it('shows no mailto: link for a channel without an address in the organisation settings', async () => {
-    await t.dataSource.query(`UPDATE organisation_setting SET access_request_mail = jsonb_set(access_request_mail, '{Helpline,address}', 'null')`);
+    const setHelplineAddress = (json: string) =>
+      t.dataSource.query(
+        `UPDATE organisation_setting SET access_request_mail = jsonb_set(access_request_mail, '{Helpline,address}', $1)`,
+        [json],
+      );
+    await setHelplineAddress('null');
     try {
       const page = (await new PortalClient(baseUrl).get('/portal/adgang')).text;
       expect([...page.matchAll(/href="mailto:([^"?]+)/g)].map((m) => m[1])).toEqual(['netvaerket@sjaeldnediagnoser.dk']);
     } finally {
-      await t.dataSource.query(`UPDATE organisation_setting SET access_request_mail = jsonb_set(access_request_mail, '{Helpline,address}', '"helpline@sjaeldnediagnoser.dk"')`);
+      await setHelplineAddress('"helpline@sjaeldnediagnoser.dk"');
     }
   });
 
@@ -56,10 +61,13 @@ describe('the access-request form and the two ways in', () => {
     const staff = await insertStaff(t.app, 'admin');
     const web = `web.${unique()}@example.org`;
     const mail = `mail.${unique()}@example.org`;
-    await t.app.get(AccessRequestsService).submit({ channel: 'Helpline', name: 'Web Person', email: web, locale: 'da' }, `10.0.0.${Math.floor(Math.random() * 200)}`);
-    await t.dataSource.transaction((tx) => t.app.get(AccessRequestsService).receiveByMail(tx, { channel: 'Helpline', name: 'Mail Person', email: mail }));
+    const requests = t.app.get(AccessRequestsService);
+    const client = `10.0.0.${Math.floor(Math.random() * 200)}`;
+    await requests.submit({ channel: 'Helpline', name: 'Web Person', email: web, locale: 'da' }, client);
+    await t.dataSource.transaction((tx) => requests.receiveByMail(tx, { channel: 'Helpline', name: 'Mail Person', email: mail }));
 
-    const api = await request(t.http).get('/api/v1/access-requests?state=pending').set('authorization', `Bearer ${staff.token}`).expect(200);
+    const api = await request(t.http).get('/api/v1/access-requests?state=pending').set('authorization', `Bearer ${staff.token}`);
+    expect(api.status).toBe(200);
     const byEmail = new Map(api.body.items.map((r: { email: string; source: string }) => [r.email, r.source]));
     expect([byEmail.get(web), byEmail.get(mail)]).toEqual(['web', 'email']);
 
@@ -68,7 +76,8 @@ describe('the access-request form and the two ways in', () => {
     expect((await console.post('/console/login', { email: staff.email, password: staff.password })).status).toBe(303);
     const page = (await console.get('/console/anmodninger')).text;
     expect(page).toContain('<th scope="col">Kom via</th>');
-    const row = (email: string) => new RegExp(`<tr><td>[^<]*</td><td>${email.replace(/\./g, '\\.')}</td><td>Helpline</td><td>([^<]*)</td>.*?</tr>`, 's').exec(page);
+    const row = (email: string) =>
+      new RegExp(`<tr><td>[^<]*</td><td>${email.replace(/\./g, '\\.')}</td><td>Helpline</td><td>([^<]*)</td>.*?</tr>`, 's').exec(page);
     expect(row(web)?.[1]).toBe('Formular');
     expect(row(mail)?.[1]).toBe('E-mail');
     for (const email of [web, mail]) expect(row(email)?.[0]).toContain(`<select id="net-`);

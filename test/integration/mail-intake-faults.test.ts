@@ -32,7 +32,11 @@ afterAll(async () => {
 });
 
 const address = (tag: string) => `${tag}-${unique()}@person.example`;
-const requestsOf = (email: string): Promise<{ name: string }[]> => t.dataSource.query('SELECT name FROM access_request WHERE email = $1', [email]);
+const requestsOf = (email: string): Promise<{ name: string }[]> =>
+  t.dataSource.query('SELECT name FROM access_request WHERE email = $1', [email]);
+/** The reader as the server runs it (the test apps start no timers), with a logger the test reads. */
+const jobOf = (app: TestApp, logger: pino.Logger) =>
+  new MailIntakeJob(app.app.get(MailIntakeService), app.app.get(MailIntakeRepository), app.app.get(AppConfig), logger);
 const inFolder = async (folder: string, subject: string) => (await imap.mails(folder)).filter((m) => m.subject === subject).length;
 
 describe('mailbox faults', () => {
@@ -133,12 +137,13 @@ describe('an unreachable mailbox', () => {
     }
   });
 
-  it('logs a warning without the address or the password, retries with back-off, and /health says "unreachable" until it is back', async () => {
+  it('logs a warning without address or password, retries with back-off, /health says "unreachable" until it is back', async () => {
     const refused = await startTestApp({ DATABASE_URL: t.database.url, IMAP_URL: imap.url().replace(imap.password, 'wrong-password-123') });
-    const down = await startTestApp({ DATABASE_URL: t.database.url, IMAP_URL: `imap://intake:secret-pw-456@127.0.0.1:${await freePort()}/INBOX` });
+    const nobodyListens = `imap://intake:secret-pw-456@127.0.0.1:${await freePort()}/INBOX`;
+    const down = await startTestApp({ DATABASE_URL: t.database.url, IMAP_URL: nobodyListens });
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
-    const job = new MailIntakeJob(refused.app.get(MailIntakeService), refused.app.get(MailIntakeRepository), refused.app.get(AppConfig), logger);
+    const job = jobOf(refused, logger);
     try {
       await expect(down.app.get(MailIntakeService).runOnce()).rejects.toThrow();
       expect((await request(down.http).get('/health').expect(200)).body).toMatchObject({ status: 'ok', mailbox: 'unreachable' });
@@ -165,12 +170,13 @@ describe('an unreachable mailbox', () => {
 describe('the reader in the server', () => {
   it('reads a new mail as it arrives (IDLE), long before the next poll, and stops with the app', async () => {
     const logger = pino({ level: 'silent' });
-    const job = new MailIntakeJob(other.app.get(MailIntakeService), other.app.get(MailIntakeRepository), other.app.get(AppConfig), logger);
+    const job = jobOf(other, logger);
     expect(other.app.get(AppConfig).imapPollSeconds).toBe(60);
     const started = new Date();
     job.onApplicationBootstrap();
     try {
-      const checkedSince = async () => (await t.dataSource.query(`SELECT 1 FROM mail_intake_status WHERE state = 'ok' AND checked_at > $1`, [started])).length > 0;
+      const checkedSince = async () =>
+        (await t.dataSource.query(`SELECT 1 FROM mail_intake_status WHERE state = 'ok' AND checked_at > $1`, [started])).length > 0;
       for (let i = 0; i < 100 && !(await checkedSince()); i++) await new Promise((r) => setTimeout(r, 100));
       // The first read of the folder is done; the reader now idles.
       await new Promise((r) => setTimeout(r, 1_000));

@@ -134,7 +134,9 @@ service anvil {
         const box = await c.mailboxOpen(folder, { readOnly: true });
         if (box.exists === 0) return [];
         const out: StoredMail[] = [];
-        for await (const m of c.fetch('1:*', { uid: true, envelope: true, flags: true })) out.push({ uid: m.uid, subject: m.envelope?.subject, seen: m.flags?.has('\\Seen') ?? false });
+        for await (const m of c.fetch('1:*', { uid: true, envelope: true, flags: true })) {
+          out.push({ uid: m.uid, subject: m.envelope?.subject, seen: m.flags?.has('\\Seen') ?? false });
+        }
         return out;
       } finally {
         await c.logout();

@@ -70,7 +70,9 @@ function mailtoSection(ctx: PageContext, channels: MailtoChannel[]) {
 <p>${t.requestByMail}</p>
 <ul>
 ${channels.map(
-  (c) => html`<li><a href="${mailtoHref(c)}">${t.requestByMailLink.replace('{channel}', c.channel)}</a> (${c.address}, ${t.requestByMailSubject.toLowerCase()}: “${c.subject}”)</li>`,
+  (c) =>
+    html`<li><a href="${mailtoHref(c)}">${t.requestByMailLink.replace('{channel}', c.channel)}</a>
+(${c.address}, ${t.requestByMailSubject.toLowerCase()}: “${c.subject}”)</li>`,
 )}
 </ul>
 </section>`;
