@@ -24,6 +24,8 @@ import { MemberAccountsModule } from './member-accounts/member-accounts.module.j
 import { PortalModule } from './portal/portal.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { GdprModule } from './gdpr/gdpr.module.js';
+import { MailIntakeJobsModule } from './mail-intake/mail-intake-jobs.module.js';
+import { MailIntakeModule } from './mail-intake/mail-intake.module.js';
 
 export interface AppContext {
   config: AppConfig;
@@ -59,7 +61,8 @@ export class AppModule {
         GdprModule,
         PortalModule,
         ConsoleModule,
-        ...(jobs ? [SchedulerModule] : []),
+        MailIntakeModule,
+        ...(jobs ? [SchedulerModule, MailIntakeJobsModule] : []),
       ],
       controllers: [HealthController],
     };

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, MoreThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessRequestEntity, type AccessRequestState } from './access-request.entity.js';
+
+type RefreshPatch = Pick<AccessRequestEntity, 'name' | 'locale' | 'source' | 'sourceKey' | 'refreshedAt'>;
 
 @Injectable()
 export class AccessRequestsRepository {
@@ -11,8 +13,36 @@ export class AccessRequestsRepository {
     await tx.insert(AccessRequestEntity, request);
   }
 
-  countFromSource(sourceKey: string, since: Date): Promise<number> {
-    return this.dataSource.manager.countBy(AccessRequestEntity, { sourceKey, createdAt: MoreThanOrEqual(since) });
+  /** Accepted requests and refreshes from one source (a keyed hash of a client or e-mail address) since `since`. */
+  async countAttempts(tx: EntityManager, sourceKey: string, since: Date): Promise<number> {
+    const [{ n }]: { n: number }[] = await tx.query(
+      'SELECT count(*)::int AS n FROM access_request_attempt WHERE source_key = $1 AND at >= $2',
+      [sourceKey, since],
+    );
+    return n;
+  }
+
+  /** Records an accepted request or refresh; attempts older than a day count for nothing and go. */
+  async recordAttempt(tx: EntityManager, sourceKey: string, at: Date): Promise<void> {
+    await tx.query('DELETE FROM access_request_attempt WHERE at < $1', [new Date(at.getTime() - 86_400_000)]);
+    await tx.query('INSERT INTO access_request_attempt (source_key, at) VALUES ($1, $2)', [sourceKey, at]);
+  }
+
+  /**
+   * The pending request of this address for this channel, locked. The advisory lock serialises two
+   * first requests of the same pair (nothing to row-lock yet), so they become one request.
+   */
+  async lockPendingOf(tx: EntityManager, email: string, channel: string): Promise<AccessRequestEntity | null> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`access_request\n${email}\n${channel}`]);
+    return tx
+      .createQueryBuilder(AccessRequestEntity, 'r')
+      .setLock('pessimistic_write')
+      .where("r.email = :email AND r.channel = :channel AND r.state = 'pending'", { email, channel })
+      .getOne();
+  }
+
+  async refresh(tx: EntityManager, id: string, patch: RefreshPatch) {
+    await tx.update(AccessRequestEntity, { id }, patch);
   }
 
   list(state: AccessRequestState | undefined, limit: number, offset: number) {
@@ -64,6 +94,14 @@ export class AccessRequestsRepository {
       [cutoff, limit],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Per channel: the address people write to and the subject phrases of a request mail. */
+  async channelMail(): Promise<Record<string, { address?: unknown; subjects?: unknown }>> {
+    const rows: { access_request_mail: Record<string, { address?: unknown; subjects?: unknown }> | null }[] = await this.dataSource.query(
+      'SELECT access_request_mail FROM organisation_setting WHERE id = 1',
+    );
+    return rows[0]?.access_request_mail ?? {};
   }
 
   async channels(): Promise<string[]> {

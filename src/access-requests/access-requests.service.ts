@@ -10,7 +10,7 @@ import { forbidden, ValidationFailedError, type FieldProblem } from '../common/d
 import { newId } from '../common/ids.js';
 import { ActivationService } from '../member-accounts/activation.service.js';
 import { MembersService } from '../members/members.service.js';
-import { AccessRequestEntity } from './access-request.entity.js';
+import { AccessRequestEntity, type AccessRequestSource } from './access-request.entity.js';
 import { accessRequestNotFound, approvalTargetRequired, tooManyAccessRequests } from './access-requests.errors.js';
 import { AccessRequestsRepository } from './access-requests.repository.js';
 import { isValidEmail } from '../common/email.js';
@@ -28,12 +28,41 @@ export interface AccessRequestInput {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+const SYSTEM = { type: 'system' } as const;
+
+export interface StoredRequest {
+  id: string;
+  /** An earlier pending request of the same address and channel was refreshed. */
+  refreshed: boolean;
+}
+
+export interface MailChannel {
+  channel: string;
+  /** Where people write; null when not configured (then the form shows no mailto: link). */
+  address: string | null;
+  subjects: string[];
+}
+
+function nameAndEmailProblems(name: string, email: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const problem = (field: string, code: string, message: string) => problems.push({ field, code, message });
+  if (name.length < 1 || name.length > 200) problem('name', 'INVALID_NAME', 'name must be 1 to 200 characters');
+  else if (CONTROL.test(name)) problem('name', 'INVALID_NAME', 'name must not hold control characters');
+  if (!isValidEmail(email)) problem('email', 'INVALID_EMAIL', 'email must be a valid e-mail address');
+  return problems;
+}
+
+function channelProblem(): FieldProblem {
+  return { field: 'channel', code: 'INVALID_CHANNEL', message: 'channel must be one of the listed choices' };
+}
+
 const toDto = (r: AccessRequestEntity): AccessRequestDto => ({
   id: r.id,
   channel: r.channel,
   name: r.name,
   email: r.email,
   state: r.state,
+  source: r.source,
   memberId: r.memberId,
   createdAt: r.createdAt.toISOString(),
   decidedAt: r.decidedAt?.toISOString() ?? null,
@@ -57,6 +86,23 @@ export class AccessRequestsService {
   }
 
   /**
+   * The channels people can write to by e-mail: the address (for the form's mailto: link and to
+   * recognise the organisation's own mails) and the subject phrases that make a mail a request.
+   * Entries for channels that are not (or no longer) in the channel list are left out.
+   */
+  async mailChannels(): Promise<MailChannel[]> {
+    const [channels, mail] = await Promise.all([this.repository.channels(), this.repository.channelMail()]);
+    return channels.flatMap((channel) => {
+      const entry = mail[channel];
+      if (!entry) return [];
+      const address = typeof entry.address === 'string' && isValidEmail(entry.address.trim()) ? entry.address.trim().toLowerCase() : null;
+      const listed: unknown[] = Array.isArray(entry.subjects) ? entry.subjects : [];
+      const subjects = listed.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+      return [{ channel, address, subjects }];
+    });
+  }
+
+  /**
    * Stores the request. The answer is the same whether the e-mail is known or not; a filled-in
    * honeypot is accepted and dropped, so a bot learns nothing.
    */
@@ -66,32 +112,75 @@ export class AccessRequestsService {
     const channel = typeof input.channel === 'string' ? input.channel.trim() : '';
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
-    if (!channels.includes(channel)) problems.push({ field: 'channel', code: 'INVALID_CHANNEL', message: 'channel must be one of the listed choices' });
-    if (name.length < 1 || name.length > 200) problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must be 1 to 200 characters' });
-    else if (CONTROL.test(name)) problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must not hold control characters' });
-    if (!isValidEmail(email)) problems.push({ field: 'email', code: 'INVALID_EMAIL', message: 'email must be a valid e-mail address' });
+    if (!channels.includes(channel)) problems.push(channelProblem());
+    problems.push(...nameAndEmailProblems(name, email));
     if (problems.length) throw new ValidationFailedError(problems);
-    const sourceKey = createHmac('sha256', this.config.sessionSecret ?? '').update(`access-request:${clientAddress}`).digest('hex');
-    const since = new Date(this.clock.now().getTime() - 3600_000);
-    if ((await this.repository.countFromSource(sourceKey, since)) >= this.config.accessRequestsPerHour) throw tooManyAccessRequests();
-    if (typeof input.website === 'string' && input.website.trim() !== '') return;
+    const sourceKey = this.sourceKey(`access-request:${clientAddress}`);
     await this.dataSource.transaction(async (tx) => {
-      const request = Object.assign(new AccessRequestEntity(), {
-        id: newId(),
-        channel,
-        name,
-        email,
-        locale: input.locale,
-        state: 'pending',
-        memberId: null,
-        sourceKey,
-        createdAt: this.clock.now(),
-        decidedAt: null,
-        decidedBy: null,
-      });
-      await this.repository.insert(tx, request);
-      await this.audit.record(tx, { type: 'system' }, { action: 'access_request.received', subjectType: 'access_request', subjectId: request.id, detail: { channel } });
+      await this.assertUnderLimit(tx, sourceKey);
+      if (typeof input.website === 'string' && input.website.trim() !== '') return;
+      await this.store(tx, { channel, name, email, locale: input.locale, source: 'web', sourceKey });
     });
+  }
+
+  /**
+   * A request read from the mailbox, in the caller's transaction (which also records the mail as
+   * handled). The per-address limit counts the sender's e-mail address, as the form's counts the
+   * client's network address.
+   */
+  async receiveByMail(tx: EntityManager, input: { channel: string; name: string; email: string }): Promise<StoredRequest> {
+    const email = input.email.trim().toLowerCase();
+    const name = input.name.trim();
+    const problems = nameAndEmailProblems(name, email);
+    if (!(await this.repository.channels()).includes(input.channel)) problems.push(channelProblem());
+    if (problems.length) throw new ValidationFailedError(problems);
+    const sourceKey = this.sourceKey(`access-request-mail:${email}`);
+    await this.assertUnderLimit(tx, sourceKey);
+    return this.store(tx, { channel: input.channel, name, email, locale: 'da', source: 'email', sourceKey });
+  }
+
+  /** One pending request per address and channel: asking again refreshes it (the newest name wins). */
+  private async store(
+    tx: EntityManager,
+    r: { channel: string; name: string; email: string; locale: 'da' | 'en'; source: AccessRequestSource; sourceKey: string },
+  ): Promise<StoredRequest> {
+    const now = this.clock.now();
+    await this.repository.recordAttempt(tx, r.sourceKey, now);
+    const pending = await this.repository.lockPendingOf(tx, r.email, r.channel);
+    if (pending) {
+      const { name, locale, source, sourceKey } = r;
+      await this.repository.refresh(tx, pending.id, { name, locale, source, sourceKey, refreshedAt: now });
+      const detail = { channel: r.channel, source };
+      await this.audit.record(tx, SYSTEM, { action: 'access_request.refreshed', ...this.subject(pending.id), detail });
+      return { id: pending.id, refreshed: true };
+    }
+    const request = Object.assign(new AccessRequestEntity(), {
+      id: newId(),
+      ...r,
+      state: 'pending',
+      memberId: null,
+      createdAt: now,
+      refreshedAt: null,
+      decidedAt: null,
+      decidedBy: null,
+    });
+    await this.repository.insert(tx, request);
+    const detail = { channel: r.channel, source: r.source };
+    await this.audit.record(tx, SYSTEM, { action: 'access_request.received', ...this.subject(request.id), detail });
+    return { id: request.id, refreshed: false };
+  }
+
+  private subject(id: string) {
+    return { subjectType: 'access_request', subjectId: id };
+  }
+
+  private sourceKey(value: string): string {
+    return createHmac('sha256', this.config.sessionSecret ?? '').update(value).digest('hex');
+  }
+
+  private async assertUnderLimit(tx: EntityManager, sourceKey: string): Promise<void> {
+    const since = new Date(this.clock.now().getTime() - 3600_000);
+    if ((await this.repository.countAttempts(tx, sourceKey, since)) >= this.config.accessRequestsPerHour) throw tooManyAccessRequests();
   }
 
   async list(actor: Actor, query: AccessRequestQuery): Promise<AccessRequestPageDto> {

@@ -56,9 +56,63 @@ export const configSchema = z.object({
   S3_PREFIX: optionalString.pipe(
     z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\/?$/, "must be folder names (letters, digits, '.', '-', '_') separated by '/'").optional(),
   ),
+  IMAP_URL: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => imapUrlProblem(v) === null, { error: (issue) => imapUrlProblem(String(issue.input)) ?? 'is not valid' })
+      .optional(),
+  ),
+  IMAP_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  IMAP_DONE_FOLDER: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\u0000-\u001f*%]+$/, 'must be a folder name without control characters, * or %')
+    .default('Behandlet'),
 }).superRefine(s3StoreProblems, { when: () => true });
 
-export const SECRET_KEYS = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'S3_SECRET_ACCESS_KEY', 'AUDIT_SIGNING_KEY']);
+export const SECRET_KEYS = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'S3_SECRET_ACCESS_KEY', 'AUDIT_SIGNING_KEY', 'IMAP_URL']);
+
+/** The organisation's mailbox that access-request mails arrive in (IMAP_URL). */
+export interface ImapMailboxConfig {
+  host: string;
+  port: number;
+  /** imaps://: TLS from the start; imap://: STARTTLS when the server offers it. */
+  secure: boolean;
+  user: string;
+  password: string;
+  /** The folder read, INBOX unless the URL names one. */
+  folder: string;
+}
+
+/** Answers what is wrong with an IMAP_URL without ever quoting it (it holds a password). */
+function imapUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL such as imaps://user:password@host:993/INBOX';
+  }
+  if (url.protocol !== 'imap:' && url.protocol !== 'imaps:') return 'must start with imap:// or imaps://';
+  if (!url.hostname) return 'must name a host';
+  if (!url.username || !url.password) return 'must hold a user name and a password (imaps://user:password@host/INBOX)';
+  return null;
+}
+
+function parseImapUrl(value: string): ImapMailboxConfig {
+  const url = new URL(value);
+  const secure = url.protocol === 'imaps:';
+  const folder = decodeURIComponent(url.pathname.replace(/^\/+/, '').replace(/\/+$/, ''));
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : secure ? 993 : 143,
+    secure,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    folder: folder || 'INBOX',
+  };
+}
 
 /**
  * What BUNDLE_STORE=s3 needs besides its own keys. Runs even when other keys are bad (`when`), so
@@ -133,6 +187,12 @@ export class AppConfig {
   readonly s3: S3StoreConfig | undefined;
   /** The audit checkpoints' signing key as PEM text or a file path; every instance must use the same key. */
   readonly auditSigningKey: string | undefined;
+  /** Unset: no mailbox is read; access requests come only by the web form and from staff. */
+  readonly imap: ImapMailboxConfig | undefined;
+  /** How often the mailbox is checked; with IDLE, also the longest wait before a new look. */
+  readonly imapPollSeconds: number;
+  /** Where handled request mails are moved; created when missing. */
+  readonly imapDoneFolder: string;
   /** Filled in by `resolveSessionSecret` before the app starts. */
   sessionSecret: string | undefined;
 
@@ -160,6 +220,9 @@ export class AppConfig {
     this.auditSigningKey = parsed.AUDIT_SIGNING_KEY;
     this.sessionSecret = parsed.SESSION_SECRET;
     this.bundleStore = parsed.BUNDLE_STORE;
+    this.imap = parsed.IMAP_URL ? parseImapUrl(parsed.IMAP_URL) : undefined;
+    this.imapPollSeconds = parsed.IMAP_POLL_SECONDS;
+    this.imapDoneFolder = parsed.IMAP_DONE_FOLDER;
     this.s3 =
       parsed.BUNDLE_STORE === 's3'
         ? {

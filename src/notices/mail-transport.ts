@@ -28,6 +28,13 @@ export abstract class MailTransport {
  */
 export const SMTP_SEND_TIMEOUT_MS = 60_000;
 
+/**
+ * Every notice is written by a machine (RFC 3834): out-of-office and other auto-responders must not
+ * answer it, and listebud's own mailbox reader skips mails that carry it, so two systems never
+ * answer each other.
+ */
+const NOTICE_HEADERS = { 'Auto-Submitted': 'auto-generated' };
+
 export class SmtpMailTransport extends MailTransport {
   private readonly transporter: Transporter;
 
@@ -46,6 +53,7 @@ export class SmtpMailTransport extends MailTransport {
       text: mail.text,
       html: mail.html,
       date: mail.date,
+      headers: NOTICE_HEADERS,
       signal: AbortSignal.timeout(SMTP_SEND_TIMEOUT_MS),
     });
   }
@@ -85,6 +93,7 @@ export class EmlFileMailTransport extends MailTransport {
       text: mail.text,
       html: mail.html,
       date: mail.date,
+      headers: NOTICE_HEADERS,
     });
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     const target = join(this.directory, EmlFileMailTransport.fileName(mail));

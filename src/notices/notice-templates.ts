@@ -1,4 +1,4 @@
-export const NOTICE_KINDS = ['activation', 'password_reset', 'bundle_notice', 'login_lockout'] as const;
+export const NOTICE_KINDS = ['activation', 'password_reset', 'bundle_notice', 'login_lockout', 'access_request_receipt'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export const NOTICE_LOCALES = ['da', 'en'] as const;
@@ -132,6 +132,30 @@ const TEMPLATES: Record<NoticeKind, Record<NoticeLocale, Fill>> = {
         [`There have been too many failed attempts to log in to your secure access at ${org}.`],
         ['That is why your access is locked for a while. You can try again later at ', { url: portal }],
         [`Was it not you who tried to log in? Then please contact ${org}.`],
+        signOff('Kind regards', org, portal),
+      ],
+    }),
+  },
+  // The answer to an access request by e-mail. Like every notice it names neither the person nor the
+  // channel they wrote to (the channel can say which network, and so which diagnosis).
+  access_request_receipt: {
+    da: ({ org, portal }) => ({
+      subject: 'Vi har modtaget din anmodning',
+      paragraphs: [
+        ['Hej'],
+        [`Vi har modtaget din anmodning om sikker adgang hos ${org}.`],
+        ['Når vi har behandlet den, får du en e-mail med et link, hvor du vælger din adgangskode.'],
+        ['Du behøver ikke at gøre mere nu. Har du ikke selv skrevet til os? Så kan du se bort fra denne mail.'],
+        signOff('Venlig hilsen', org, portal),
+      ],
+    }),
+    en: ({ org, portal }) => ({
+      subject: 'We have received your request',
+      paragraphs: [
+        ['Hello'],
+        [`We have received your request for secure access at ${org}.`],
+        ['Once we have handled it, you get an e-mail with a link where you choose your password.'],
+        ['You need not do anything more now. Did you not write to us? Then you can ignore this e-mail.'],
         signOff('Kind regards', org, portal),
       ],
     }),

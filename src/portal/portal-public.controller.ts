@@ -20,6 +20,7 @@ import { formErrors } from './form-errors.js';
 import { MEMBER_COOKIE, pageContext, sendPage, type PortalRequest } from './portal-context.js';
 import { PortalExceptionFilter } from './portal-exception.filter.js';
 import type { FieldError } from './views/layout.js';
+import type { MailtoChannel } from './views/public-pages.js';
 import { accessRequestPage, choosePasswordPage, codePage, forgotPasswordPage, loginPage, messagePage } from './views/public-pages.js';
 
 const TOKEN = /^lb[ar]_[A-Za-z0-9_-]{43}$/;
@@ -93,7 +94,8 @@ export class PortalPublicController {
 
   @Get('adgang')
   async accessRequestForm(@Req() req: PortalRequest, @Res() res: Response) {
-    sendPage(res, accessRequestPage(pageContext(req, res, this.config.orgName), { channels: await this.accessRequests.channels() }));
+    const ctx = pageContext(req, res, this.config.orgName);
+    sendPage(res, accessRequestPage(ctx, { channels: await this.accessRequests.channels(), mailto: await this.mailto() }));
   }
 
   @Post('adgang')
@@ -107,8 +109,16 @@ export class PortalPublicController {
       if (error instanceof DomainError && error.kind === 'too_many') return sendPage(res, messagePage(ctx, ctx.t.requestTitle, ctx.t.tooMany), 429);
       const errors = formErrors(error, ctx.locale);
       if (!errors) throw error;
-      sendPage(res, accessRequestPage(ctx, { channels: await this.accessRequests.channels(), values, errors }), 400);
+      const channels = await this.accessRequests.channels();
+      sendPage(res, accessRequestPage(ctx, { channels, mailto: await this.mailto(), values, errors }), 400);
     }
+  }
+
+  /** The channels with an address, each with its first subject phrase (the seed's exact wording). */
+  private async mailto(): Promise<MailtoChannel[]> {
+    return (await this.accessRequests.mailChannels()).flatMap((c) =>
+      c.address && c.subjects[0] ? [{ channel: c.channel, address: c.address, subject: c.subjects[0] }] : [],
+    );
   }
 
   /** A mail scanner may fetch the link first: the GET only shows the form and spends nothing. */

@@ -8,6 +8,7 @@ export class AccessRequestDto {
   @ApiProperty() name!: string;
   @ApiProperty() email!: string;
   @ApiProperty({ enum: ['pending', 'approved', 'rejected'] }) state!: string;
+  @ApiProperty({ enum: ['web', 'email', 'phone'], description: 'how the request came' }) source!: string;
   @ApiProperty({ nullable: true, type: String }) memberId!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) decidedAt!: string | null;

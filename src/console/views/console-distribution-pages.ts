@@ -35,7 +35,7 @@ ${field({ name: 'file', label: t.file, type: 'file', accept: '.csv,.xlsx,text/cs
 
 export function requestsPage(
   ctx: ConsoleContext,
-  requests: { id: string; name: string; email: string; channel: string; createdAt: string }[],
+  requests: { id: string; name: string; email: string; channel: string; source: string; createdAt: string }[],
   networks: { id: string; name: string }[],
   timeZone: string,
   flash?: string,
@@ -45,11 +45,12 @@ export function requestsPage(
     requests.length === 0
       ? html`<p>${t.noRequests}</p>`
       : table(
-          [t.colName, t.colEmail, t.colChannelFrom, t.colReceived, ''],
+          [t.colName, t.colEmail, t.colChannelFrom, t.colSource, t.colReceived, ''],
           requests.map((r, i) => [
             r.name,
             r.email,
             r.channel,
+            r.source === 'email' ? t.sourceEmail : r.source === 'phone' ? t.sourcePhone : t.sourceWeb,
             formatDateTime(r.createdAt, locale, timeZone),
             html`<form method="post" action="/console/anmodninger/${r.id}/godkend" class="inline">${csrf(ctx)}
 <label for="net-${i}">${t.approveInto}</label> <select id="net-${i}" name="networkId">${networks.map((n) => html`<option value="${n.id}">${n.name}</option>`)}</select>

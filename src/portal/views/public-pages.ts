@@ -21,7 +21,21 @@ ${field({ name: 'password', label: t.password, type: 'password', autocomplete: '
   );
 }
 
-export function accessRequestPage(ctx: PageContext, o: { channels: string[]; values?: Record<string, string>; errors?: FieldError[] }): string {
+/** A channel people can also write to by e-mail, with the exact subject the reader recognises. */
+export interface MailtoChannel {
+  channel: string;
+  address: string;
+  subject: string;
+}
+
+export function mailtoHref(c: MailtoChannel): string {
+  return `mailto:${c.address}?subject=${encodeURIComponent(c.subject)}`;
+}
+
+export function accessRequestPage(
+  ctx: PageContext,
+  o: { channels: string[]; mailto?: MailtoChannel[]; values?: Record<string, string>; errors?: FieldError[] },
+): string {
   const { t } = ctx;
   const errors = o.errors ?? [];
   const values = o.values ?? {};
@@ -44,8 +58,24 @@ ${field({ name: 'name', label: t.fullName, value: values.name, autocomplete: 'na
 ${field({ name: 'email', label: t.email, type: 'email', value: values.email, autocomplete: 'email', errors, required: true })}
 <div class="hp" aria-hidden="true"><label for="website">${t.honeypot}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">${t.send}</button>
-</form>`,
+</form>
+${o.mailto?.length ? mailtoSection(ctx, o.mailto) : ''}`,
   );
+}
+
+function mailtoSection(ctx: PageContext, channels: MailtoChannel[]) {
+  const { t } = ctx;
+  return html`<section class="by-mail" aria-labelledby="by-mail-title">
+<h2 id="by-mail-title">${t.requestByMailTitle}</h2>
+<p>${t.requestByMail}</p>
+<ul>
+${channels.map(
+  (c) =>
+    html`<li><a href="${mailtoHref(c)}">${t.requestByMailLink.replace('{channel}', c.channel)}</a>
+(${c.address}, ${t.requestByMailSubject.toLowerCase()}: “${c.subject}”)</li>`,
+)}
+</ul>
+</section>`;
 }
 
 /** A page with a heading and one paragraph (confirmations, invalid links, errors). */
