@@ -20,6 +20,21 @@ function usage(): string {
   ].join('\n');
 }
 
+/** Wraps at spaces so a description reads in an 80-column terminal. */
+function wrap(text: string, width = 78): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return line ? [...lines, line] : lines;
+}
+
 function commandHelp(spec: CommandSpec): string {
   const options = Object.entries(spec.options).map(([name, o]) => [`--${name}${o.value ? ` ${o.value}` : ''}`, o.description]);
   options.push(['-h, --help', 'this help']);
@@ -27,13 +42,15 @@ function commandHelp(spec: CommandSpec): string {
   return [
     `Usage: ${PROGRAM} ${spec.usage}`,
     '',
-    spec.description,
+    ...wrap(spec.description),
     '',
     'Options:',
     ...options.map(([left, text]) => `  ${left.padEnd(width)}  ${text}`),
     '',
-    'On success the last line of standard output is one JSON object; on failure a message goes to standard error',
-    '(exit 1; exit 2 for a mistake on the command line).',
+    ...wrap(
+      'On success the last line of standard output is one JSON object; on failure a message goes to standard error ' +
+        '(exit 1; exit 2 for a mistake on the command line).',
+    ),
   ].join('\n');
 }
 
