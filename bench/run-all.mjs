@@ -90,6 +90,16 @@ results.push(
   figure('download.members_list_api_p99_ms', download?.listP99Ms ?? null, 'ms p99 at 16 connections (reference: the 200 ms budget)', download?.listBudgetMs ?? 200, quick ? null : 'value <= 200 ms', (v) => v <= 200),
 );
 
+// Start-up against `node -e 0`: 3 s for the service and 1.5 s for a command at ~50 ms for Node.
+const startup = await run('startup.bench.mjs', ['--runs', quick ? '2' : '5']);
+if (!startup) failed.push('startup');
+results.push(
+  figure('startup.server_seconds', startup?.serverSeconds ?? null, 's built, until /health answers (reference: node -e 0)',
+    startup?.nodeSeconds ?? null, quick ? null : 'ratio <= 60', (_, r) => r <= 60),
+  figure('startup.cli_seconds', startup?.cliSeconds ?? null, 's for audit:public-key, built (reference: node -e 0)',
+    startup?.nodeSeconds ?? null, quick ? null : 'ratio <= 30', (_, r) => r <= 30),
+);
+
 const columns = ['name', 'value', 'reference', 'ratio', 'target', 'met'];
 const cell = (r, c) => (c === 'met' ? (r.met === null ? '-' : r.met ? 'yes' : 'NO') : r[c] === null ? '-' : String(r[c]));
 const widths = columns.map((c) => Math.max(c.length, ...results.map((r) => cell(r, c).length)));

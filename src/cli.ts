@@ -1,48 +1,57 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
-import { CommandOptions, parseArgs } from './cli/cli-args.js';
-import type { CliCommand } from './cli/command.js';
-import { adminCreateCommand } from './cli/commands/admin-create.command.js';
-import { auditVerifyCommand } from './cli/commands/audit-verify.command.js';
-import { auditCheckpointCommand } from './cli/commands/audit-checkpoint.command.js';
-import { auditExportCommand } from './cli/commands/audit-export.command.js';
-import { auditPublicKeyCommand } from './cli/commands/audit-public-key.command.js';
-import { auditTraceCommand } from './cli/commands/audit-trace.command.js';
-import { demoSeedCommand } from './cli/commands/demo-seed.command.js';
-import { membersImportCommand } from './cli/commands/members-import.command.js';
-import { networksCreateCommand } from './cli/commands/networks-create.command.js';
-import { tokensCreateCommand } from './cli/commands/tokens-create.command.js';
-import { bundlesGetCommand } from './cli/commands/bundles-get.command.js';
-import { editionsShowCommand } from './cli/commands/editions-show.command.js';
-import { publishCommand } from './cli/commands/publish.command.js';
-import { recipientsAddCommand } from './cli/commands/recipients-add.command.js';
-import { reportProcessingCommand } from './cli/commands/report-processing.command.js';
+import { parseCommandLine, UsageError, type CommandOptions } from './cli/cli-args.js';
+import type { CliCommand, CliIo } from './cli/command.js';
+import { COMMANDS, type CommandSpec } from './cli/commands.js';
 import { DomainError } from './common/domain-error.js';
-import { createLogger, PinoNestLogger } from './common/logger.js';
-import { ConfigError, loadConfig, resolveSessionSecret } from './config/load-config.js';
-import { openDatabase } from './database/database-target.js';
 
-const COMMANDS: CliCommand[] = [
-  adminCreateCommand,
-  tokensCreateCommand,
-  networksCreateCommand,
-  membersImportCommand,
-  demoSeedCommand,
-  recipientsAddCommand,
-  publishCommand,
-  editionsShowCommand,
-  bundlesGetCommand,
-  auditVerifyCommand,
-  auditExportCommand,
-  auditCheckpointCommand,
-  auditPublicKeyCommand,
-  auditTraceCommand,
-  reportProcessingCommand,
-];
+// Only the chosen command's code is imported (commands.ts knows the rest by name), so `--help`, the
+// command list and a mistyped option answer at once, and a command loads only its part of the app.
+
+const PROGRAM = 'npm run --silent cli --';
 
 function usage(): string {
-  return ['Usage: npm run --silent cli -- <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => `  ${c.usage}`)].join('\n');
+  return [
+    `Usage: ${PROGRAM} <command> [options]`,
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.usage}`),
+    '',
+    `${PROGRAM} <command> --help describes a command and its options.`,
+  ].join('\n');
+}
+
+/** Wraps at spaces so a description reads in an 80-column terminal. */
+function wrap(text: string, width = 78): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return line ? [...lines, line] : lines;
+}
+
+function commandHelp(spec: CommandSpec): string {
+  const options = Object.entries(spec.options).map(([name, o]) => [`--${name}${o.value ? ` ${o.value}` : ''}`, o.description]);
+  options.push(['-h, --help', 'this help']);
+  const width = Math.max(...options.map(([left]) => left.length));
+  return [
+    `Usage: ${PROGRAM} ${spec.usage}`,
+    '',
+    ...wrap(spec.description),
+    '',
+    'Options:',
+    ...options.map(([left, text]) => `  ${left.padEnd(width)}  ${text}`),
+    '',
+    ...wrap(
+      'On success the last line of standard output is one JSON object; on failure a message goes to standard error ' +
+        '(exit 1; exit 2 for a mistake on the command line).',
+    ),
+  ].join('\n');
 }
 
 async function readStdin(): Promise<string> {
@@ -52,7 +61,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function describeFailure(error: unknown): string {
+async function describeFailure(error: unknown): Promise<string> {
   if (error instanceof DomainError) {
     const lines = [`${error.code}: ${error.message}`];
     for (const p of error.problems) {
@@ -60,6 +69,7 @@ function describeFailure(error: unknown): string {
     }
     return lines.join('\n');
   }
+  const { ConfigError } = await import('./config/load-config.js');
   if (error instanceof ConfigError) return error.message;
   return `Unexpected failure: ${(error as Error)?.message ?? String(error)}`;
 }
@@ -70,40 +80,48 @@ function report(result: unknown): number {
   return (result as { ok?: unknown })?.ok === false ? 1 : 0;
 }
 
-/** On success the last line of stdout is one JSON object; on failure a message on stderr and exit 1. */
+async function execute(command: CliCommand, options: CommandOptions): Promise<number> {
+  const io: CliIo = { readStdin, info: (line: string) => process.stdout.write(`${line}\n`) };
+  if (command.runOffline && command.offline?.(options)) return report(await command.runOffline(options, io));
+  const { loadConfig, resolveSessionSecret } = await import('./config/load-config.js');
+  const config = loadConfig();
+  if (command.runWithConfig) return report(await command.runWithConfig(config, options, io));
+  resolveSessionSecret(config);
+  const [{ withCommandContext }, modules] = await Promise.all([import('./cli/cli-context.js'), command.modules?.() ?? []]);
+  return withCommandContext(config, modules, async (app) => report(await command.run!(app, options, io)));
+}
+
+/** On success the last line of stdout is one JSON object; on failure a message on stderr and exit 1 (2: bad usage). */
 async function main(): Promise<number> {
-  const { command: name, options } = parseArgs(process.argv.slice(2));
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const [name, ...argv] = process.argv.slice(2);
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const spec = COMMANDS.find((c) => c.name === argv[0]);
+    process.stdout.write(`${spec ? commandHelp(spec) : usage()}\n`);
+    return 0;
+  }
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (!spec) {
     process.stderr.write(`${name ? `Unknown command "${name}"\n\n` : ''}${usage()}\n`);
     return 2;
   }
-  const commandOptions = new CommandOptions(options, command.options);
-  const io = { readStdin, info: (line: string) => process.stdout.write(`${line}\n`) };
-  if (command.runOffline && command.offline?.(commandOptions)) return report(await command.runOffline(commandOptions, io));
-  const config = loadConfig();
-  resolveSessionSecret(config);
-  // Logs go to stderr so stdout holds only the result.
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
-  const database = await openDatabase(config, { shareRunningServer: true });
+  let parsed;
   try {
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, logger }), {
-      logger: new PinoNestLogger(logger),
-      abortOnError: false,
-    });
-    try {
-      return report(await command.run(app, commandOptions, io));
-    } finally {
-      await app.close();
-    }
-  } finally {
-    await database.close();
+    parsed = parseCommandLine(spec, argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\nUsage: ${PROGRAM} ${spec.usage}\n(${PROGRAM} ${spec.name} --help for more)\n`);
+    return 2;
   }
+  if (parsed.help) {
+    process.stdout.write(`${commandHelp(spec)}\n`);
+    return 0;
+  }
+  return execute(await spec.load(), parsed.options);
 }
 
 main()
   .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    process.stderr.write(`${describeFailure(error)}\n`);
+  .catch(async (error: unknown) => {
+    process.stderr.write(`${await describeFailure(error)}\n`);
     process.exit(1);
   });

@@ -1,35 +1,43 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DomainError } from '../common/domain-error.js';
+import type { CommandSpec } from './commands.js';
 
-export interface ParsedArgs {
-  command: string | undefined;
-  options: Map<string, string | true>;
-}
+/** The command line itself is wrong (unknown option, missing value): exit 2 before anything starts. */
+export class UsageError extends Error {}
 
-/** `command --key value --flag`; values never start with `--`. */
-export function parseArgs(argv: string[]): ParsedArgs {
-  const [command, ...rest] = argv;
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (!arg.startsWith('--')) throw new DomainError('invalid', 'CLI_UNEXPECTED_ARGUMENT', `Unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    if (eq > 2) {
-      options.set(arg.slice(2, eq), arg.slice(eq + 1));
-    } else if (rest[i + 1] !== undefined && !rest[i + 1].startsWith('--')) {
-      options.set(arg.slice(2), rest[++i]);
-    } else {
-      options.set(arg.slice(2), true);
-    }
+export type ParsedCommandLine = { help: true } | { help: false; options: CommandOptions };
+
+/** `--key value`, `--key=value` and `--flag`, checked against the command's options by node:util. */
+export function parseCommandLine(spec: CommandSpec, argv: string[]): ParsedCommandLine {
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, option] of Object.entries(spec.options)) options[name] = { type: option.value ? 'string' : 'boolean' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    // No option is `multiple`, so every value is one string or boolean.
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as typeof values;
+  } catch (error) {
+    throw new UsageError(describeParseError(error as Error & { code?: string }));
   }
-  return { command, options };
+  if (values.help === true) return { help: true };
+  const map = new Map<string, string | true>();
+  for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== false) map.set(name, value);
+  return { help: false, options: new CommandOptions(map) };
 }
 
+function describeParseError(error: Error & { code?: string }): string {
+  const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? '';
+  const option = quoted.split(' ')[0];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `Unknown option ${option}`;
+  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `Unexpected argument "${quoted}" (options are written --option value)`;
+  if (/does not take an argument/.test(error.message)) return `${option} is a flag and takes no value`;
+  // "argument missing", or "ambiguous": the next word is another option, so this one has no value.
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `${option} needs a value`;
+  return error.message.split('\n')[0];
+}
+
+/** The parsed options with the checks a command asks for; a bad value is a domain error (exit 1). */
 export class CommandOptions {
-  constructor(private readonly options: Map<string, string | true>, private readonly known: string[]) {
-    for (const key of options.keys()) {
-      if (!known.includes(key)) throw new DomainError('invalid', 'CLI_UNKNOWN_OPTION', `Unknown option --${key}`, key);
-    }
-  }
+  constructor(private readonly options: Map<string, string | true>) {}
 
   required(name: string): string {
     const value = this.options.get(name);
@@ -55,7 +63,7 @@ export class CommandOptions {
   }
 
   flag(name: string): boolean {
-    return this.options.get(name) === true || this.options.get(name) === 'true';
+    return this.options.get(name) === true;
   }
 
   integer(name: string, fallback: number, min: number, max: number): number {

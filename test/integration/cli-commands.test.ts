@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { runCli } from '../support/run-cli.js';
 import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
 
@@ -63,11 +64,52 @@ describe('command line', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command "members:delete-all"/);
     expect(unknown.stderr).toMatch(/members:import --network SLUG --file PATH/);
+    // A mistake on the command line is exit 2, like other tools, and names the option.
     const option = await runCli(['audit:verify', '--fast'], env);
-    expect(option.code).toBe(1);
+    expect(option.code).toBe(2);
     expect(option.stderr).toMatch(/Unknown option --fast/);
+    expect(option.stderr).toMatch(/Usage: .*audit:verify \[--file EXPORT.jsonl/);
+    const noValue = await runCli(['tokens:create', '--email', 'boss@example.org', '--name'], env);
+    expect(noValue.code).toBe(2);
+    expect(noValue.stderr).toMatch(/--name needs a value/);
+    const swallowed = await runCli(['tokens:create', '--email', '--name', 'ci'], env);
+    expect(swallowed.code).toBe(2);
+    expect(swallowed.stderr).toMatch(/--email needs a value/);
+    const flagValue = await runCli(['members:import', '--network', 'x', '--file', 'y', '--dry-run=no'], env);
+    expect(flagValue.code).toBe(2);
+    expect(flagValue.stderr).toMatch(/--dry-run is a flag/);
+    const positional = await runCli(['networks:create', 'cli-net'], env);
+    expect(positional.code).toBe(2);
+    expect(positional.stderr).toMatch(/Unexpected argument "cli-net"/);
     const missing = await runCli(['tokens:create', '--email', 'boss@example.org'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/--name is required/);
+  });
+
+  it('lists the commands with --help, and every command has its own --help', async () => {
+    const list = await runCli(['--help'], {});
+    expect(list.code).toBe(0);
+    const names = [...list.stdout.matchAll(/^ {2}([a-z]+(?::[a-z-]+)?)\b/gm)].map((m) => m[1]);
+    const some = ['admin:create', 'tokens:create', 'members:import', 'publish', 'audit:verify', 'report:processing'];
+    expect(names).toEqual(expect.arrayContaining(some));
+    expect(names).toHaveLength(15);
+    for (const name of names) {
+      // No configuration at all: help needs none.
+      const help = await runCli([name, '--help'], {});
+      expect({ name, code: help.code }).toEqual({ name, code: 0 });
+      expect(help.stdout).toContain(`Usage: npm run --silent cli -- ${name}`);
+      expect(help.stdout).toMatch(/-h, --help/);
+    }
+    const importHelp = await runCli(['members:import', '-h'], {});
+    expect(importHelp.stdout).toMatch(/--dry-run +check every row/);
+  });
+
+  it('prints the audit public key the service serves, without touching a database', async () => {
+    // Nothing listens on port 1: a command that opened the database would fail.
+    const result = await runCli(['audit:public-key'], { ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/listebud_test_nowhere' });
+    expect(result.code).toBe(0);
+    const served = (await request(t.http).get('/api/v1/audit/public-key').expect(200)).body;
+    expect(result.json).toEqual(served);
+    expect(result.stdout).toContain(served.publicKeyPem.trimEnd());
   });
 });

@@ -18,8 +18,8 @@ const R = 8;
 const P = 1;
 
 /**
- * The highest work factor accepted. 2^20 is what the age-encryption library (the portal's) accepts
- * on decryption, so nothing written here is unreadable there; it also bounds a file's cost to
+ * The highest work factor accepted. 2^20 is what the age-encryption JavaScript library (typage)
+ * accepts on decryption, so nothing written here is unreadable there; it also bounds a file's cost to
  * 1 GiB of memory (the Go reference allows 2^22, 4 GiB).
  */
 export const MAX_SCRYPT_WORK_FACTOR = 20;

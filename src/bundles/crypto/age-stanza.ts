@@ -42,8 +42,8 @@ export function wrapFileKey(recipient: RecipientKey, fileKey: Uint8Array): Stanz
 
 /**
  * The X25519 identity side, as the Go implementation: malformed X25519 stanzas and all-zero
- * shared secrets throw, stanzas for someone else are skipped (null when none matched). Bundles are
- * decrypted with age-encryption; this exists so the CCTV vectors can drive the native X25519 path.
+ * shared secrets throw, stanzas for someone else are skipped (null when none matched). The portal's
+ * decrypted downloads use it (AgeEncryptor.decryptWithIdentity), and the CCTV vectors check it.
  */
 export function unwrapX25519(stanzas: readonly Stanza[], identitySecret: Uint8Array | KeyObject, identityPublic: Uint8Array): Buffer | null {
   for (const stanza of stanzas) {

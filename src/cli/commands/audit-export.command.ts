@@ -5,6 +5,7 @@ import { AuditExportService, type ExportFilter, type ExportFormat } from '../../
 import { CLI_ACTOR } from '../../common/actor.js';
 import { DomainError } from '../../common/domain-error.js';
 import type { CommandOptions } from '../cli-args.js';
+import { AuditModule } from '../../audit/audit.module.js';
 import type { CliCommand } from '../command.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,9 +32,7 @@ function filterOptions(options: CommandOptions): ExportFilter {
 
 /** Writes the log to --out (mode 0600, through a temporary name so a half-written file never looks whole). */
 export const auditExportCommand: CliCommand = {
-  name: 'audit:export',
-  usage: 'audit:export --format jsonl|csv --out PATH [--from DATE] [--to DATE] [--network-id ID] [--member-id ID] [--action A] [--actor-id ID]',
-  options: ['format', 'out', 'from', 'to', 'network-id', 'member-id', 'action', 'actor-id'],
+  modules: async () => [AuditModule],
   async run(app, options) {
     const format = options.required('format');
     if (format !== 'jsonl' && format !== 'csv') throw new DomainError('invalid', 'CLI_BAD_FORMAT', '--format must be jsonl or csv', 'format');

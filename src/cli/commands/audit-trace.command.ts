@@ -2,13 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { AuditTraceService } from '../../audit/audit-trace.service.js';
 import { CLI_ACTOR } from '../../common/actor.js';
 import { DomainError } from '../../common/domain-error.js';
+import { AuditModule } from '../../audit/audit.module.js';
 import type { CliCommand } from '../command.js';
 
 /** Which edition, recipient and time a leaked XLSX or PDF came from, from the audit log. */
 export const auditTraceCommand: CliCommand = {
-  name: 'audit:trace',
-  usage: 'audit:trace --file LEAKED.xlsx|LEAKED.pdf',
-  options: ['file'],
+  modules: async () => [AuditModule],
   async run(app, options) {
     const path = options.required('file');
     let file: Buffer;

@@ -1,7 +1,6 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { verifyExport } from '../../audit/audit-export-verify.js';
-import { AuditService } from '../../audit/audit.service.js';
 import { parsePublicKey } from '../../audit/checkpoint-signature.js';
 import { DomainError } from '../../common/domain-error.js';
 import type { CommandOptions } from '../cli-args.js';
@@ -23,11 +22,11 @@ function publicKeyOption(options: CommandOptions) {
  * exported JSONL log, offline, with no configuration or database. Exit 1 when the log is not intact.
  */
 export const auditVerifyCommand: CliCommand = {
-  name: 'audit:verify',
-  usage: 'audit:verify [--file EXPORT.jsonl --public-key KEY]   (KEY: PEM file, or base64/hex key as /api/v1/audit/public-key serves it)',
-  options: ['file', 'public-key'],
+  // Imported when used, so checking a file offline loads no database code.
+  modules: async () => [(await import('../../audit/audit.module.js')).AuditModule],
   async run(app, options) {
     if (options.optional('public-key') !== undefined) options.required('file');
+    const { AuditService } = await import('../../audit/audit.service.js');
     return app.get(AuditService).verify();
   },
   offline: (options) => options.optional('file') !== undefined,

@@ -3,13 +3,14 @@ import { BundlesService } from '../../bundles/bundles.service.js';
 import { CLI_ACTOR } from '../../common/actor.js';
 import { EditionsService } from '../../editions/editions.service.js';
 import { MembersService } from '../../members/members.service.js';
+import { EditionsModule } from '../../editions/editions.module.js';
+import { MembersModule } from '../../members/members.module.js';
+import { BundlesModule } from '../../bundles/bundles.module.js';
 import type { CliCommand } from '../command.js';
 
 /** Writes a member's encrypted bundle as it is stored (`.age`); only the member's key opens it. */
 export const bundlesGetCommand: CliCommand = {
-  name: 'bundles:get',
-  usage: 'bundles:get --edition ID --member EMAIL --out PATH',
-  options: ['edition', 'member', 'out'],
+  modules: async () => [EditionsModule, MembersModule, BundlesModule],
   async run(app, options) {
     const editionId = options.uuid('edition');
     await app.get(EditionsService).show(CLI_ACTOR, editionId);

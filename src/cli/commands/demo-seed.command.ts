@@ -12,6 +12,14 @@ import { ListsService } from '../../lists/lists.service.js';
 import { MEMBER_FIELDS, type MemberField } from '../../members/member-fields.js';
 import { MembersService } from '../../members/members.service.js';
 import { NetworksService } from '../../networks/networks.service.js';
+import { AccountsModule } from '../../accounts/accounts.module.js';
+import { BundlesModule } from '../../bundles/bundles.module.js';
+import { MemberAccountsModule } from '../../member-accounts/member-accounts.module.js';
+import { RecipientsModule } from '../../recipients/recipients.module.js';
+import { ConsentModule } from '../../consent/consent.module.js';
+import { ListsModule } from '../../lists/lists.module.js';
+import { MembersModule } from '../../members/members.module.js';
+import { NetworksModule } from '../../networks/networks.module.js';
 import type { CliCommand } from '../command.js';
 import { ABOUT_ME, CITIES, FIRST_NAMES, LAST_NAMES, STREETS } from '../demo-names.js';
 
@@ -31,9 +39,9 @@ function rng(seed: number) {
 }
 
 export const demoSeedCommand: CliCommand = {
-  name: 'demo:seed',
-  usage: 'demo:seed [--members N] [--networks K] [--accounts A] [--seed S]',
-  options: ['members', 'networks', 'accounts', 'seed'],
+  modules: async () => [
+    AccountsModule, BundlesModule, MemberAccountsModule, RecipientsModule, ConsentModule, ListsModule, MembersModule, NetworksModule,
+  ],
   async run(app, options, io) {
     const memberCount = options.integer('members', 50, 1, 100_000);
     const networkCount = options.integer('networks', 2, 1, 50);

@@ -3,14 +3,14 @@ import { CLI_ACTOR } from '../../common/actor.js';
 import { ValidationFailedError } from '../../common/domain-error.js';
 import { MembersService } from '../../members/members.service.js';
 import { NetworksService } from '../../networks/networks.service.js';
+import { NetworksModule } from '../../networks/networks.module.js';
+import { MembersModule } from '../../members/members.module.js';
 import type { CliCommand } from '../command.js';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 export const membersImportCommand: CliCommand = {
-  name: 'members:import',
-  usage: 'members:import --network SLUG --file PATH [--dry-run]',
-  options: ['network', 'file', 'dry-run'],
+  modules: async () => [NetworksModule, MembersModule],
   async run(app, options) {
     const network = await app.get(NetworksService).bySlug(CLI_ACTOR, options.required('network'));
     const path = options.required('file');

@@ -1,11 +1,10 @@
 import { CLI_ACTOR } from '../../common/actor.js';
 import { NetworksService } from '../../networks/networks.service.js';
+import { NetworksModule } from '../../networks/networks.module.js';
 import type { CliCommand } from '../command.js';
 
 export const networksCreateCommand: CliCommand = {
-  name: 'networks:create',
-  usage: 'networks:create --slug S --name N',
-  options: ['slug', 'name'],
+  modules: async () => [NetworksModule],
   async run(app, options) {
     const { ValidationFailedError } = await import('../../common/domain-error.js');
     const slug = options.required('slug');

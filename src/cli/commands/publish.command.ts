@@ -3,15 +3,17 @@ import { DistributionService } from '../../distribution/distribution.service.js'
 import { EditionsService } from '../../editions/editions.service.js';
 import { ListsService } from '../../lists/lists.service.js';
 import { NetworksService } from '../../networks/networks.service.js';
+import { NetworksModule } from '../../networks/networks.module.js';
+import { ListsModule } from '../../lists/lists.module.js';
+import { EditionsModule } from '../../editions/editions.module.js';
+import { DistributionModule } from '../../distribution/distribution.module.js';
 import type { CliCommand } from '../command.js';
 
 const POLL_MS = 250;
 
 /** Publishes now and builds the bundles (sharing the work with any running server). */
 export const publishCommand: CliCommand = {
-  name: 'publish',
-  usage: 'publish --network SLUG [--list SLUG]',
-  options: ['network', 'list'],
+  modules: async () => [NetworksModule, ListsModule, EditionsModule, DistributionModule],
   async run(app, options, io) {
     const network = await app.get(NetworksService).bySlug(CLI_ACTOR, options.required('network'));
     const list = await app.get(ListsService).bySlug(CLI_ACTOR, network.id, options.optional('list'));
