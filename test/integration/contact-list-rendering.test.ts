@@ -11,7 +11,7 @@ import type { ContactListDocument, StampedFile } from '../../src/rendering/conta
 import { ContactListRenderer, type PreparedPdf, type PreparedXlsx } from '../../src/rendering/contact-list.renderer.js';
 import { readZip, entryBytes } from '../../src/common/zip/zip-reader.js';
 import { buildBundleZip, readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
-import { pdfInfo, pdfText, readXlsx } from '../support/documents.js';
+import { pdfInfo, pdfStructure, pdfText, qpdfCheck, readXlsx, type PdfStructElement } from '../support/documents.js';
 
 const run = promisify(execFile);
 const bytes = (f: StampedFile) => Buffer.concat(f.chunks);
@@ -116,6 +116,34 @@ describe('contact list rendering', () => {
       expect(page).toContain('Navn');
     });
     for (const row of long.rows) expect(text).toContain(row.name);
+  });
+
+  it('writes a tagged PDF in Danish: one table with a header row of TH cells and a row of TD cells per member', async () => {
+    const long = document(120);
+    const prepared = await renderer.preparePdf(long);
+    const file = bytes(await renderer.stampPdf(prepared, watermark('Åse Østergård', 'bundle-t')));
+    expect(await qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
+    const info = await pdfInfo(file);
+    expect(info.Tagged).toBe('yes');
+    expect(Number(info.Pages)).toBeGreaterThan(1);
+    const { catalog, viewerPreferences, roots } = await pdfStructure(file);
+    expect(catalog['/Lang']).toBe('u:da');
+    expect(viewerPreferences['/DisplayDocTitle']).toBe(true);
+    const all: PdfStructElement[] = [];
+    const walk = (e: PdfStructElement) => (all.push(e), e.children.forEach(walk));
+    roots.forEach(walk);
+    const tables = all.filter((e) => e.type === '/Table');
+    expect(tables).toHaveLength(1);
+    expect(all.filter((e) => e.type === '/H1')).toHaveLength(1);
+    const [header, ...rows] = tables[0].children;
+    // The header row repeated on later pages is an artifact, so the table has exactly one.
+    expect(header.children.map((c) => c.type)).toEqual(long.columns.map(() => '/TH'));
+    expect(rows).toHaveLength(long.rows.length);
+    for (const row of rows) expect(row.children.map((c) => c.type)).toEqual(long.columns.map(() => '/TD'));
+    // The per-recipient watermark, added by the update, is an artifact too: no structure element.
+    const update = file.subarray(prepared.layout.bytes.length).toString('latin1');
+    expect(update).toContain('/Artifact << /Type /Pagination /Subtype /Watermark >> BDC');
+    expect(await pdfText(file)).toContain('Fortroligt, udleveret til Åse Østergård, bundle-t');
   });
 
   it('still watermarks a recipient whose name has letters the edition did not know', async () => {
