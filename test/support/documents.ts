@@ -33,11 +33,13 @@ export async function pdfInfo(pdf: Buffer): Promise<Record<string, string>> {
 export interface ReadWorkbook {
   workbook: ExcelJS.Workbook;
   sheet: ExcelJS.Worksheet;
-  /** Every row as the text of its cells, header first. */
+  /** The frozen first row's text: "Fortroligt — udleveret til <name>, <date>". */
+  banner: string;
+  /** Every row below the banner as the text of its cells, the column labels first. */
   rows: string[][];
 }
 
-/** Reads an XLSX back with exceljs, as a spreadsheet program would open it. */
+/** Reads a contact list's XLSX back with exceljs, as a spreadsheet program would open it. */
 export async function readXlsx(xlsx: Buffer): Promise<ReadWorkbook> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
@@ -51,7 +53,8 @@ export async function readXlsx(xlsx: Buffer): Promise<ReadWorkbook> {
     }
     rows.push(cells);
   });
-  return { workbook, sheet, rows };
+  const [bannerRow, ...rest] = rows;
+  return { workbook, sheet, banner: bannerRow?.[0] ?? '', rows: rest };
 }
 
 /** A structure element of a tagged PDF: its type and its child elements (marked content left out). */
