@@ -8,7 +8,9 @@ import { accessibilityViolations, launchChromium, overflowsSideways } from '../s
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const ORG = 'Sjældne Diagnoser & Co';
-const LOGO = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#c33"/></svg>\n';
+const LOGO = `<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#c33"/></svg>
+`;
 
 let t: TestApp;
 let baseUrl: string;

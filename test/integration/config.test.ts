@@ -41,7 +41,8 @@ describe('configuration', () => {
     try {
       const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100)]);
       expect(loadConfig({ ORG_LOGO_PATH: file('logo.svg', png) }).orgLogo).toMatchObject({ contentType: 'image/png', bytes: png });
-      expect(loadConfig({ ORG_LOGO_PATH: file('logo.png', '<svg xmlns="http://www.w3.org/2000/svg"/>') }).orgLogo?.contentType).toBe('image/svg+xml');
+      const svg = file('logo.png', '<svg xmlns="http://www.w3.org/2000/svg"/>');
+      expect(loadConfig({ ORG_LOGO_PATH: svg }).orgLogo?.contentType).toBe('image/svg+xml');
       expect(loadConfig({}).orgLogo).toBeUndefined();
       expect(problem(join(dir, 'missing.png'))).toEqual([{ key: 'ORG_LOGO_PATH', problem: 'is not a readable file' }]);
       expect(problem(dir)).toEqual([{ key: 'ORG_LOGO_PATH', problem: 'is not a readable file' }]);
