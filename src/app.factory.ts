@@ -18,6 +18,7 @@ import { PAGE_ERROR_TEXTS } from './common/web/page-errors.js';
 import { FORM_BODY_LIMIT, IMPORT_BODY_LIMIT, IMPORT_FORM_BODY_LIMIT, JSON_BODY_LIMIT } from './common/web/limits.js';
 import { pageContext, sendPage } from './portal/portal-context.js';
 import { messagePage } from './portal/views/public-pages.js';
+import { logoUrl } from './site/logo-url.js';
 
 export { IMPORT_BODY_LIMIT, JSON_BODY_LIMIT } from './common/web/limits.js';
 
@@ -58,6 +59,12 @@ export async function createApp(context: AppContext): Promise<INestApplication> 
   app.use('/api/v1/networks/:networkId/members/import', express.raw({ type: () => true, limit: IMPORT_BODY_LIMIT }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   const config = app.get(AppConfig);
+  // Every page's header shows the organisation's logo when one is configured (see page-shell.ts).
+  const logo = logoUrl(config);
+  app.use((_req: express.Request, res: express.Response, next: express.NextFunction) => {
+    res.locals.logoUrl = logo;
+    next();
+  });
   // The console's import confirmation carries the checked file back; every other form is small.
   app.use(/^\/console\/netvaerk\/[^/]+\/import\/gem$/, express.urlencoded({ extended: false, limit: IMPORT_FORM_BODY_LIMIT, parameterLimit: 10 }));
   app.use(['/portal', '/console'], express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 200 }));

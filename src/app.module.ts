@@ -22,6 +22,7 @@ import { AccessRequestsModule } from './access-requests/access-requests.module.j
 import { DataRequestsModule } from './data-requests/data-requests.module.js';
 import { MemberAccountsModule } from './member-accounts/member-accounts.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { SiteModule } from './site/site.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { GdprModule } from './gdpr/gdpr.module.js';
 import { MailIntakeJobsModule } from './mail-intake/mail-intake-jobs.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         DataRequestsModule,
         GdprModule,
         PortalModule,
+        SiteModule,
         ConsoleModule,
         MailIntakeModule,
         ...(jobs ? [SchedulerModule, MailIntakeJobsModule] : []),

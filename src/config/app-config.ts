@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone } from '../common/time-zone.js';
+import type { OrgLogo } from './org-logo.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,6 +24,8 @@ export const configSchema = z.object({
   ),
   DATA_DIR: z.string().min(1).default('./var'),
   ORG_NAME: z.string().trim().min(1).max(200).default('listebud'),
+  /** A PNG or SVG file (at most 200 KB) shown in the page header and the activation mail. */
+  ORG_LOGO_PATH: optionalString,
   SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
   MAIL_FROM: z.string().trim().min(3).default('listebud <no-reply@localhost>'),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -159,6 +162,9 @@ export class AppConfig {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly orgName: string;
+  /** Path of the organisation's logo; `loadConfig` reads and checks the file into `orgLogo`. */
+  readonly orgLogoPath: string | undefined;
+  orgLogo: OrgLogo | undefined;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly timeZone: string;
@@ -202,6 +208,7 @@ export class AppConfig {
     this.databaseUrl = parsed.DATABASE_URL;
     this.dataDir = parsed.DATA_DIR;
     this.orgName = parsed.ORG_NAME;
+    this.orgLogoPath = parsed.ORG_LOGO_PATH;
     this.smtpUrl = parsed.SMTP_URL;
     this.mailFrom = parsed.MAIL_FROM;
     this.timeZone = parsed.TZ;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig, configSchema, SECRET_KEYS } from './app-config.js';
+import { readOrgLogo } from './org-logo.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: { key: string; problem: string }[]) {
@@ -27,7 +28,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
     throw new ConfigError(problems);
   }
-  return new AppConfig(result.data);
+  const config = new AppConfig(result.data);
+  if (config.orgLogoPath) {
+    try {
+      config.orgLogo = readOrgLogo(config.orgLogoPath);
+    } catch (e) {
+      throw new ConfigError([{ key: 'ORG_LOGO_PATH', problem: (e as Error).message }]);
+    }
+  }
+  return config;
 }
 
 /**

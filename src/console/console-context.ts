@@ -13,6 +13,7 @@ export function consoleContext(req: ConsoleRequest, res: Response, orgName: stri
     t: CONSOLE_TEXTS[locale],
     orgName,
     csrfToken: (res.locals as { csrfToken?: string }).csrfToken ?? '',
+    logoUrl: (res.locals as { logoUrl?: string }).logoUrl,
     path: localPath(req),
     role: req.staff?.role ?? null,
   };

@@ -12,7 +12,12 @@ export interface OutgoingMail {
   text: string;
   html: string;
   date: Date;
+  /** Images the HTML shows by Content-ID (`cid:`), sent inside the mail. */
+  inlineImages?: { cid: string; filename: string; contentType: string; content: Buffer }[];
 }
+
+const attachments = (mail: OutgoingMail) =>
+  (mail.inlineImages ?? []).map((image) => ({ ...image, contentDisposition: 'inline' as const }));
 
 /** Where mail goes. Behind a class so tests can swap it and keep everything else real. */
 export abstract class MailTransport {
@@ -54,6 +59,7 @@ export class SmtpMailTransport extends MailTransport {
       html: mail.html,
       date: mail.date,
       headers: NOTICE_HEADERS,
+      attachments: attachments(mail),
       signal: AbortSignal.timeout(SMTP_SEND_TIMEOUT_MS),
     });
   }
@@ -94,6 +100,7 @@ export class EmlFileMailTransport extends MailTransport {
       html: mail.html,
       date: mail.date,
       headers: NOTICE_HEADERS,
+      attachments: attachments(mail),
     });
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     const target = join(this.directory, EmlFileMailTransport.fileName(mail));

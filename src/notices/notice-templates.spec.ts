@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ACTIVATION_LINK_VALID_HOURS, NOTICE_KINDS, NOTICE_LOCALES, renderNotice, type NoticeKind } from './notice-templates.js';
+import { ACTIVATION_LINK_VALID_HOURS, LOGO_CID, NOTICE_KINDS, NOTICE_LOCALES, renderNotice, type NoticeKind } from './notice-templates.js';
 
 const ORG = 'Foreningen for Sjældne Diagnoser';
 const PORTAL = 'https://liste.example.dk/portal';
@@ -106,5 +106,15 @@ describe('renderNotice', () => {
     const notice = renderNotice('password_reset', 'en', { orgName: ORG, portalUrl: PORTAL, link });
     expect(notice.html).toContain('href="https://liste.example.dk/portal/reset?token=a&quot;&gt;&lt;b&gt;x"');
     expect(notice.html).not.toContain('<b>');
+  });
+
+  it('shows the organisation logo (an inline image) only in the activation mail’s HTML, never in the text', () => {
+    const activation = renderNotice('activation', 'en', { ...context('activation'), withLogo: true });
+    expect(activation.html).toContain(`<img src="cid:${LOGO_CID}" alt="${ORG}"`);
+    expect(activation.text).not.toMatch(/cid:|<img/);
+    expect(renderNotice('activation', 'en', context('activation')).html).not.toContain('<img');
+    for (const kind of ['password_reset', 'bundle_notice', 'login_lockout'] as const) {
+      expect(renderNotice(kind, 'da', { ...context(kind), withLogo: true }).html).not.toContain('<img');
+    }
   });
 });

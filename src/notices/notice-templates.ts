@@ -16,7 +16,15 @@ export interface NoticeContext {
   readonly portalUrl: string;
   /** The one-time activation or reset link; only those two kinds carry one. */
   readonly link?: string;
+  /** The organisation's logo (ORG_LOGO_PATH, a PNG) goes with the mail as an inline image; activation shows it. */
+  readonly withLogo?: boolean;
 }
+
+/** Content-ID of the logo attached to a mail whose HTML shows it (the plain text part leaves it out). */
+export const LOGO_CID = 'org-logo@listebud';
+
+/** Kinds whose HTML shows the organisation's logo: the first mail a new member gets. */
+const KINDS_WITH_LOGO: ReadonlySet<NoticeKind> = new Set<NoticeKind>(['activation']);
 
 export interface RenderedNotice {
   subject: string;
@@ -173,7 +181,8 @@ export function renderNotice(kind: NoticeKind, locale: NoticeLocale, context: No
   const portal = webAddress(context.portalUrl, 'portalUrl');
   const link = context.link === undefined ? '' : webAddress(context.link, 'link');
   const template = byLocale[lang]({ org: context.orgName, portal, link });
-  return { subject: template.subject, text: toText(template), html: toHtml(template, lang) };
+  const logo = context.withLogo && KINDS_WITH_LOGO.has(kind) ? context.orgName : undefined;
+  return { subject: template.subject, text: toText(template), html: toHtml(template, lang, logo) };
 }
 
 function webAddress(value: string, what: string): string {
@@ -195,12 +204,14 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function toHtml(template: Template, lang: NoticeLocale): string {
+function toHtml(template: Template, lang: NoticeLocale, logoAlt?: string): string {
   const paragraph = (p: Paragraph) =>
     `<p style="margin:0 0 16px 0">${p
       .map((s) => (typeof s === 'string' ? escapeHtml(s).replace(/\n/g, '<br>\n') : `<a href="${escapeHtml(s.url)}" style="color:#0b57d0">${escapeHtml(s.url)}</a>`))
       .join('')}</p>`;
-  // No images, fonts or stylesheets from elsewhere: inline styles only.
+  // No images, fonts or stylesheets from elsewhere: inline styles only; the logo travels in the mail.
+  const image = `<img src="cid:${LOGO_CID}" alt="${escapeHtml(logoAlt ?? '')}" height="48" style="height:48px;width:auto;border:0">`;
+  const logo = logoAlt === undefined ? [] : [`<p style="margin:0 0 24px 0">${image}</p>`];
   return [
     '<!DOCTYPE html>',
     `<html lang="${lang}">`,
@@ -210,6 +221,7 @@ function toHtml(template: Template, lang: NoticeLocale): string {
     `<title>${escapeHtml(template.subject)}</title>`,
     '</head>',
     '<body style="margin:0;padding:24px;background:#ffffff;color:#1a1a1a;font-family:Arial,Helvetica,sans-serif;font-size:18px;line-height:1.5">',
+    ...logo,
     ...template.paragraphs.map(paragraph),
     '</body>',
     '</html>',

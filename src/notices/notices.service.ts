@@ -12,7 +12,7 @@ import { newId } from '../common/ids.js';
 import { LOGGER } from '../common/logger.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { MailTransport, SMTP_SEND_TIMEOUT_MS, type OutgoingMail } from './mail-transport.js';
-import { renderNotice, type NoticeKind, type NoticeLocale } from './notice-templates.js';
+import { LOGO_CID, renderNotice, type NoticeKind, type NoticeLocale } from './notice-templates.js';
 import { NoticesRepository } from './notices.repository.js';
 import { OutboxMailEntity } from './outbox-mail.entity.js';
 
@@ -98,6 +98,8 @@ export class NoticesService {
       orgName: this.config.orgName,
       portalUrl: this.portalUrl,
       ...(request.link !== undefined ? { link: request.link } : {}),
+      // Mail programs show PNG reliably and SVG seldom: an SVG logo stays on the pages only.
+      withLogo: this.config.orgLogo?.contentType === 'image/png',
     });
     const id = newId();
     const mail = Object.assign(new OutboxMailEntity(), {
@@ -167,6 +169,14 @@ export class NoticesService {
     return new Map(rows.map((r) => [r.bundleId, { state: r.state, sentAt: r.sentAt ? r.sentAt.toISOString() : null, attempts: r.attempts, lastError: r.lastError }]));
   }
 
+  /** The HTML and the inline logo it shows (a logo removed from the configuration since leaves no broken image). */
+  private logoOf(html: string): Pick<OutgoingMail, 'html' | 'inlineImages'> {
+    if (!html.includes(`cid:${LOGO_CID}`)) return { html };
+    const logo = this.config.orgLogo;
+    if (logo?.contentType !== 'image/png') return { html: html.replace(/<p[^>]*><img src="cid:[^"]*"[^>]*><\/p>\n/, '') };
+    return { html, inlineImages: [{ cid: LOGO_CID, filename: 'logo.png', contentType: logo.contentType, content: logo.bytes }] };
+  }
+
   private outgoing(mail: OutboxMailEntity): OutgoingMail {
     if (mail.subject === null || mail.textBody === null || mail.htmlBody === null) throw new Error('A claimed mail has no content');
     return {
@@ -175,7 +185,7 @@ export class NoticesService {
       to: mail.toAddress,
       subject: mail.subject,
       text: mail.textBody,
-      html: mail.htmlBody,
+      ...this.logoOf(mail.htmlBody),
       // The time it was written, not of this attempt: every attempt produces the same message.
       date: mail.createdAt,
     };

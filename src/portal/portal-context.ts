@@ -16,6 +16,7 @@ export function pageContext(req: PortalRequest, res: Response, orgName: string):
     t: TEXTS[locale],
     orgName,
     csrfToken: (res.locals as { csrfToken?: string }).csrfToken ?? '',
+    logoUrl: (res.locals as { logoUrl?: string }).logoUrl,
     path: localPath(req),
     loggedIn: !!session && !session.secondFactorPending,
   };

@@ -1,4 +1,5 @@
 import type { MemberField } from '../members/member-fields.js';
+import { formatPhone } from '../common/phone-format.js';
 
 /** What a contact list shows: the edition's rows, in order, already reduced to consented fields. */
 export interface ContactListDocument {
@@ -41,6 +42,22 @@ export const COLUMN_LABELS: Record<MemberField, string> = {
   about_me: 'Om mig',
 };
 
+const shown = new WeakMap<ContactListDocument, ContactListDocument>();
+
+/**
+ * The document as people read it: phone numbers in their written form (the edition keeps E.164).
+ * Kept per document, as the XLSX and the PDF of an edition are prepared from the same one.
+ */
+export function forDisplay(doc: ContactListDocument): ContactListDocument {
+  let display = shown.get(doc);
+  if (!display) {
+    const phone = (row: ContactListDocument['rows'][number]) => (row.phone ? { ...row, phone: formatPhone(row.phone) } : row);
+    display = { ...doc, rows: doc.columns.includes('phone') ? doc.rows.map(phone) : doc.rows };
+    shown.set(doc, display);
+  }
+  return display;
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** "22. november 2026" in the list's time zone (formatters are costly to build, so kept). */
@@ -53,10 +70,16 @@ export function formatDate(at: Date, timeZone: string): string {
   return formatter.format(at);
 }
 
-/** "Fortroligt, udleveret til <name>, <bundle id>, <date>" */
+const recipient = (watermark: Watermark) => watermark.recipientName.normalize('NFC').replace(/\s+/g, ' ').trim();
+
+/** "Fortroligt, udleveret til <name>, <bundle id>, <date>" (leak tracing reads the bundle id). */
 export function watermarkText(watermark: Watermark, timeZone: string): string {
-  const name = watermark.recipientName.normalize('NFC').replace(/\s+/g, ' ').trim();
-  return `Fortroligt, udleveret til ${name}, ${watermark.bundleId}, ${formatDate(watermark.issuedAt, timeZone)}`;
+  return `Fortroligt, udleveret til ${recipient(watermark)}, ${watermark.bundleId}, ${formatDate(watermark.issuedAt, timeZone)}`;
+}
+
+/** The spreadsheet's frozen first row, for people: "Fortroligt — udleveret til <name>, <date>". */
+export function bannerText(watermark: Watermark, timeZone: string): string {
+  return `Fortroligt — udleveret til ${recipient(watermark)}, ${formatDate(watermark.issuedAt, timeZone)}`;
 }
 
 /** Every character a watermark for these names can contain (all months, all hex digits). */

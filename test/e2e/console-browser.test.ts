@@ -116,6 +116,9 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     expect(await page.locator('tbody tr').count()).toBe(1);
     await page.getByRole('link', { name: member.name }).click();
     await audit(page);
+    // The phone number as people write it; the database keeps E.164 (+4520123456).
+    expect(await page.locator('main').innerText()).toContain('20 12 34 56');
+    expect(await page.locator('main').innerText()).not.toContain('+4520123456');
     for (const label of ['Navn', 'E-mail', 'Telefon']) await page.getByRole('checkbox', { name: label, exact: true }).check();
     await page.getByRole('radio', { name: 'Telefon' }).check();
     await page.getByLabel(/^Note/).fill('telefonsamtale i dag');

@@ -95,7 +95,7 @@ describe('the whole member path in a real browser, without JavaScript', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(entryBytes(entries.find((e) => e.name === 'contact-list.xlsx')!) as unknown as ArrayBuffer);
     const names: string[] = [];
-    workbook.worksheets[0].eachRow((row, n) => n > 1 && names.push(String(row.getCell(1).value)));
+    workbook.worksheets[0].eachRow((row, n) => n > 2 && names.push(String(row.getCell(1).value)));
     expect(names).toContain(person.name);
     expect(names.length).toBe(2);
     const manifest = JSON.parse(entryBytes(entries.find((e) => e.name === 'manifest.json')!).toString());

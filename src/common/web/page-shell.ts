@@ -7,6 +7,8 @@ export interface PageShell {
   skipLabel: string;
   /** Organisation and part, top left. */
   siteLine: string;
+  /** The organisation's logo (ORG_LOGO_PATH), before the site line and as the tab's icon. */
+  logoUrl?: string;
   /** The link to the page in the other language. */
   otherLanguage: { href: string; code: string; label: string };
   /** After the language link: e.g. the log-out form. */
@@ -33,11 +35,12 @@ export function pageShell(p: PageShell): string {
 ${p.refreshSeconds ? html`<meta http-equiv="refresh" content="${p.refreshSeconds}">` : ''}
 <title>${p.documentTitle}</title>
 <link rel="stylesheet" href="/assets/site.css">
+<link rel="icon" href="${p.logoUrl ?? '/favicon.ico'}">
 </head>
 <body>
 <a class="skip" href="#main">${p.skipLabel}</a>
 <header class="site">
-<div class="bar"><p class="org">${p.siteLine}</p>
+<div class="bar"><p class="org">${p.logoUrl ? html`<img class="logo" src="${p.logoUrl}" alt="">` : ''}${p.siteLine}</p>
 <a class="lang" href="${p.otherLanguage.href}" lang="${p.otherLanguage.code}" hreflang="${p.otherLanguage.code}">${p.otherLanguage.label}</a>${p.headerEnd ?? ''}</div>
 ${p.nav ?? ''}
 </header>

@@ -15,6 +15,8 @@ header.site{background:#0b3a6e;color:#ffffff;padding:.75rem 1rem}
 header.site a,header.site .link-button{color:#ffffff}
 .bar{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;max-width:60rem;margin:0 auto}
 .org{margin:0;font-weight:700;flex:1 1 auto}
+.org .logo{height:2rem;width:auto;max-width:10rem;vertical-align:middle;margin-right:.6rem}
+.ways{list-style:none;padding:0}.ways h2{margin-bottom:.2rem}
 .logout{margin:0;display:inline}
 .link-button{background:none;border:0;padding:0;font:inherit;text-decoration:underline;cursor:pointer}
 nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;padding:0;margin:.75rem auto 0;max-width:60rem}

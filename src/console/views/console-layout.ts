@@ -8,6 +8,8 @@ export interface ConsoleContext {
   locale: Locale;
   t: ConsoleTexts;
   orgName: string;
+  /** The organisation's logo, when ORG_LOGO_PATH is set. */
+  logoUrl?: string;
   csrfToken: string;
   path: string;
   role: StaffRole | null;
@@ -39,6 +41,7 @@ export function consoleLayout(ctx: ConsoleContext, title: string, body: SafeHtml
     documentTitle: `${title} · ${t.consoleName} · ${ctx.orgName}`,
     skipLabel: t.skip,
     siteLine: `${ctx.orgName} · ${t.consoleName}`,
+    logoUrl: ctx.logoUrl,
     otherLanguage: { href: `${ctx.path}?lang=${t.otherLanguageCode}`, code: t.otherLanguageCode, label: t.otherLanguage },
     headerEnd: ctx.role ? html`<form method="post" action="/console/logout" class="logout">${csrf(ctx)}<button type="submit" class="link-button">${t.logout}</button></form>` : '',
     nav: nav(ctx),

@@ -1,3 +1,4 @@
+import { formatPhone } from '../../common/phone-format.js';
 import { field, type FieldError } from '../../common/web/forms.js';
 import { html } from '../../common/web/html.js';
 import { MEMBER_FIELDS } from '../../members/member-fields.js';
@@ -105,7 +106,7 @@ export function memberPage(ctx: ConsoleContext, d: MemberDetail, timeZone: strin
   const m = d.member;
   const facts: [string, string | null][] = [
     [t.fields.email, m.email],
-    [t.fields.phone, m.phone],
+    [t.fields.phone, m.phone && formatPhone(m.phone)],
     [t.fields.address, m.address],
     [t.fields.postal_code, m.postalCode],
     [t.fields.city, m.city],

@@ -9,6 +9,8 @@ export interface PageContext {
   locale: Locale;
   t: PortalTexts;
   orgName: string;
+  /** The organisation's logo, when ORG_LOGO_PATH is set. */
+  logoUrl?: string;
   csrfToken: string;
   /** The path of this page, for the language switch. */
   path: string;
@@ -40,6 +42,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, options:
     documentTitle: `${title} · ${ctx.orgName}`,
     skipLabel: t.skip,
     siteLine: `${ctx.orgName} · ${t.portalName}`,
+    logoUrl: ctx.logoUrl,
     otherLanguage: { href: `${ctx.path}?lang=${t.otherLanguageCode}`, code: t.otherLanguageCode, label: t.otherLanguage },
     headerEnd: logout,
     nav,

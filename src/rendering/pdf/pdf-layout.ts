@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import type { MemberField } from '../../members/member-fields.js';
 import { COLUMN_LABELS, formatDate, watermarkAlphabet, type ContactListDocument } from '../contact-list.js';
 import { contactListFonts } from './pdf-fonts.js';
+import { packStructure, type PdfTrailer } from './pdf-object-streams.js';
 
 const MARGIN = { top: 54, bottom: 46, left: 36, right: 36 };
 const BODY_SIZE = 8;
@@ -9,6 +10,8 @@ const PAD = 3;
 /** Where the per-recipient watermark line sits: inside the top margin of every page. */
 export const WATERMARK_BASELINE_FROM_TOP = 28;
 export const WATERMARK_SIZE = 8;
+/** Column header cells; pdfkit writes the scope attribute, its type declarations lack it. */
+const TH_OPTIONS = { scope: 'Column' } as PDFKit.Mixins.StructureElementOptions;
 
 /** The parts of pdfkit's object model the template step needs; pdfkit does not type them. */
 interface PdfRef {
@@ -29,8 +32,6 @@ interface PdfPage {
 }
 interface PdfInternals {
   _font: PdfFont;
-  _info: PdfRef;
-  _root: PdfRef;
   _pageBuffer: PdfPage[];
   ref(data?: Record<string, unknown>): PdfRef;
 }
@@ -48,8 +49,7 @@ export interface PdfLayout {
   leftMargin: number;
   /** The empty content stream every page draws last; each copy replaces it with its watermark. */
   watermarkObject: number;
-  infoObject: number;
-  rootObject: number;
+  trailer: PdfTrailer;
   fontResource: string;
   glyphs: Map<string, WatermarkGlyph>;
 }
@@ -94,6 +94,10 @@ export function columnWidths(weights: readonly number[], total: number): number[
  * Lays out the whole edition once: title, date, a table with a repeated header row, page breaks
  * and "Side n af m". Recipient watermarks are added later by an incremental update, so the glyphs
  * they can use are put into the embedded font subset here.
+ *
+ * The PDF is tagged (PDF/UA's model) so a screen reader gets the reading order and one table:
+ * a header row of TH cells, then a TR of TD cells per member. What only repeats on every page
+ * (the header row after the first page, stripes, the page footer, the watermark) is an artifact.
  */
 export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
   const fonts = contactListFonts();
@@ -104,6 +108,10 @@ export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
     layout: landscape ? 'landscape' : 'portrait',
     margins: MARGIN,
     bufferPages: true,
+    pdfVersion: '1.7',
+    tagged: true,
+    lang: 'da',
+    displayTitle: true,
     info: { Title: doc.title, Creator: 'listebud', Producer: 'listebud', CreationDate: doc.publishedAt },
   });
   const chunks: Buffer[] = [];
@@ -115,26 +123,45 @@ export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
   pdf.registerFont('body', fonts.regular);
   pdf.registerFont('bold', fonts.bold);
   const internals = pdf as unknown as PdfInternals;
+  const artifact = (type: 'Pagination' | 'Layout', draw: () => void) => {
+    pdf.markContent('Artifact', { type });
+    draw();
+    pdf.endMarkedContent();
+  };
 
   const width = pdf.page.width - MARGIN.left - MARGIN.right;
   const widths = columnWidths(columnWeights(doc.columns, doc.rows), width);
   const xs = widths.map((_, i) => MARGIN.left + widths.slice(0, i).reduce((a, b) => a + b, 0));
   const lineHeight = pdf.font('body').fontSize(BODY_SIZE).currentLineHeight(true);
 
-  pdf.font('bold').fontSize(16).text(doc.title, MARGIN.left, MARGIN.top, { width });
-  pdf.font('body').fontSize(9).fillColor('#444444').text(`Udgivet ${date}. ${doc.rows.length} medlemmer.`, { width });
+  const root = pdf.struct('Document');
+  pdf.addStructure(root);
+  root.add(pdf.struct('H1', {}, () => pdf.font('bold').fontSize(16).text(doc.title, MARGIN.left, MARGIN.top, { width })));
+  const summary = `Udgivet ${date}. ${doc.rows.length} medlemmer.`;
+  root.add(pdf.struct('P', {}, () => pdf.font('body').fontSize(9).fillColor('#444444').text(summary, { width })));
   pdf.moveDown(0.8);
   let y = pdf.y;
+  const table = pdf.struct('Table');
+  root.add(table);
 
-  const headerRow = () => {
+  const headerRow = (first: boolean) => {
     const height = lineHeight + 2 * PAD;
-    pdf.rect(MARGIN.left, y, width, height).fill('#dde3ea');
+    artifact('Layout', () => pdf.rect(MARGIN.left, y, width, height).fill('#dde3ea'));
     pdf.font('bold').fontSize(BODY_SIZE).fillColor('#000000');
-    doc.columns.forEach((field, i) => pdf.text(COLUMN_LABELS[field], xs[i] + PAD, y + PAD, { width: widths[i] - 2 * PAD, lineBreak: false }));
+    const label = (field: MemberField, i: number) => () =>
+      pdf.text(COLUMN_LABELS[field], xs[i] + PAD, y + PAD, { width: widths[i] - 2 * PAD, lineBreak: false });
+    if (first) {
+      const tr = pdf.struct('TR');
+      table.add(tr);
+      doc.columns.forEach((field, i) => tr.add(pdf.struct('TH', TH_OPTIONS, label(field, i))));
+      tr.end();
+    } else {
+      artifact('Pagination', () => doc.columns.forEach((field, i) => label(field, i)()));
+    }
     y += height;
     pdf.font('body').fontSize(BODY_SIZE);
   };
-  headerRow();
+  headerRow(true);
 
   const bottom = pdf.page.height - MARGIN.bottom;
   // A row never grows past one page (below the repeated header): a longer "about me" ends in an
@@ -152,18 +179,26 @@ export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
     if (y + height > bottom) {
       pdf.addPage();
       y = MARGIN.top;
-      headerRow();
+      headerRow(false);
     }
-    if (index % 2 === 1) pdf.rect(MARGIN.left, y, width, height).fill('#f3f5f7');
+    if (index % 2 === 1) artifact('Layout', () => pdf.rect(MARGIN.left, y, width, height).fill('#f3f5f7'));
     pdf.fillColor('#000000');
+    const tr = pdf.struct('TR');
+    table.add(tr);
     cells.forEach((value, i) => {
-      if (!value) return;
+      // An empty cell is still a TD, so a screen reader keeps the columns in step.
+      if (!value) return tr.add(pdf.struct('TD'));
       // A value known to fit on one line skips pdfkit's line wrapper, the costly part of text().
-      if (fits[i]) pdf.text(value, xs[i] + PAD, y + PAD, { lineBreak: false });
-      else pdf.text(value, xs[i] + PAD, y + PAD, { width: widths[i] - 2 * PAD, height: height - 2 * PAD, ellipsis: true });
+      const draw = fits[i]
+        ? () => pdf.text(value, xs[i] + PAD, y + PAD, { lineBreak: false })
+        : () => pdf.text(value, xs[i] + PAD, y + PAD, { width: widths[i] - 2 * PAD, height: height - 2 * PAD, ellipsis: true });
+      tr.add(pdf.struct('TD', {}, draw));
     });
+    tr.end();
     y += height;
   });
+  table.end();
+  root.end();
 
   // Glyphs for every watermark this edition can carry go into the font subset now.
   pdf.font('body');
@@ -185,23 +220,26 @@ export async function layoutPdf(doc: ContactListDocument): Promise<PdfLayout> {
     // Writing inside the bottom margin must not start a new page.
     const margin = pdf.page.margins.bottom;
     pdf.page.margins.bottom = 0;
-    pdf.font('body').fontSize(7).fillColor('#555555');
-    pdf.text(`${doc.title}, ${date}`, MARGIN.left, pdf.page.height - 30, { width: width / 2, lineBreak: false });
-    pdf.text(`Side ${i + 1} af ${range.count}`, MARGIN.left + width / 2, pdf.page.height - 30, { width: width / 2, align: 'right', lineBreak: false });
+    artifact('Pagination', () => {
+      pdf.font('body').fontSize(7).fillColor('#555555');
+      pdf.text(`${doc.title}, ${date}`, MARGIN.left, pdf.page.height - 30, { width: width / 2, lineBreak: false });
+      const pageNumber = `Side ${i + 1} af ${range.count}`;
+      pdf.text(pageNumber, MARGIN.left + width / 2, pdf.page.height - 30, { width: width / 2, align: 'right', lineBreak: false });
+    });
     pdf.page.margins.bottom = margin;
   }
   const pageWidth = pdf.page.width;
   const pageHeight = pdf.page.height;
   pdf.end();
   await finished;
+  const { bytes, trailer } = packStructure(Buffer.concat(chunks));
   return {
-    bytes: Buffer.concat(chunks),
+    bytes,
     pageWidth,
     pageHeight,
     leftMargin: MARGIN.left,
     watermarkObject: watermark.id,
-    infoObject: internals._info.id,
-    rootObject: internals._root.id,
+    trailer,
     fontResource: font.id,
     glyphs,
   };

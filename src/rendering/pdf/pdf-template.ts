@@ -2,41 +2,24 @@ import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { watermarkText, type ContactListDocument, type StampedFile, type Watermark } from '../contact-list.js';
 import { layoutPdf, WATERMARK_BASELINE_FROM_TOP, WATERMARK_SIZE, type PdfLayout } from './pdf-layout.js';
+import { streamObject, xrefOffsetEntry, xrefStream } from './pdf-object-streams.js';
 
 /**
  * The edition's PDF laid out once. A recipient's copy is the same bytes plus a small incremental
- * update (PDF 1.4, section 3.4.5) that replaces the shared, empty watermark stream every page draws
- * and the document information (with the bundle id). Nothing before the update changes, so its
- * CRC and SHA-256 are computed once and continued per copy.
+ * update (PDF 1.7, 7.5.6) that replaces the shared, empty watermark stream every page draws and the
+ * document information (with the bundle id). Nothing before the update changes, so its CRC and
+ * SHA-256 are computed once and continued per copy.
  */
 export interface PreparedPdf {
   document: ContactListDocument;
   layout: PdfLayout;
   baseCrc: number;
   baseHash: Hash;
-  previousXref: number;
-  size: number;
-  fileId: string;
-}
-
-function trailerFacts(bytes: Buffer): { previousXref: number; size: number; fileId: string } {
-  const tail = bytes.subarray(Math.max(0, bytes.length - 2048)).toString('latin1');
-  const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
-  const size = /\/Size (\d+)/.exec(tail);
-  const id = /\/ID \[(<[0-9a-fA-F]+> <[0-9a-fA-F]+>)\]/.exec(tail);
-  if (!startxref || !size || !id) throw new Error('unexpected PDF trailer');
-  return { previousXref: Number(startxref[1]), size: Number(size[1]), fileId: id[1] };
 }
 
 export async function preparePdf(document: ContactListDocument): Promise<PreparedPdf> {
   const layout = await layoutPdf(document);
-  return {
-    document,
-    layout,
-    baseCrc: crc32(layout.bytes),
-    baseHash: createHash('sha256').update(layout.bytes),
-    ...trailerFacts(layout.bytes),
-  };
+  return { document, layout, baseCrc: crc32(layout.bytes), baseHash: createHash('sha256').update(layout.bytes) };
 }
 
 /** A PDF text string as UTF-16BE with byte order mark, in hex: safe for any name or title. */
@@ -60,8 +43,10 @@ function watermarkStream(prepared: PreparedPdf, glyphs: { hex: string; width: nu
   const available = pageWidth - 2 * leftMargin;
   const size = Math.min(WATERMARK_SIZE, (available * 1000) / Math.max(glyphs.width, 1));
   // pdfkit leaves every page's coordinate system flipped (origin top left); flipping again restores
-  // PDF's own, whatever the page's stream did before.
+  // PDF's own, whatever the page's stream did before. It is an artifact of the tagged PDF: a screen
+  // reader skips it on every page (the document information carries the bundle id).
   return [
+    '/Artifact << /Type /Pagination /Subtype /Watermark >> BDC',
     'q',
     `1 0 0 -1 0 ${pageHeight} cm`,
     'BT',
@@ -72,11 +57,16 @@ function watermarkStream(prepared: PreparedPdf, glyphs: { hex: string; width: nu
     `<${glyphs.hex}> Tj`,
     'ET',
     'Q',
+    'EMC',
   ].join('\n');
 }
 
-function xrefEntry(offset: number): string {
-  return `${String(offset).padStart(10, '0')} 00000 n \n`;
+/** The document information of one copy: the bundle id as subject, as leak tracing reads it. */
+function infoDictionary(doc: ContactListDocument, watermark: Watermark): string {
+  const keywords = pdfText(`bundle ${watermark.bundleId} edition ${doc.editionId}`);
+  const dates = `/CreationDate ${pdfDate(doc.publishedAt)} /ModDate ${pdfDate(watermark.issuedAt)}`;
+  const names = `/Title ${pdfText(doc.title)} /Subject ${pdfText(watermark.bundleId)} /Keywords ${keywords}`;
+  return `<< ${names} /Creator (listebud) /Producer (listebud) ${dates} >>`;
 }
 
 /** One recipient's PDF. */
@@ -89,20 +79,30 @@ export async function stampPdf(prepared: PreparedPdf, watermark: Watermark): Pro
     return stampPdf(again, watermark);
   }
   const { layout } = prepared;
+  const { trailer } = layout;
   const base = layout.bytes.length;
-  const content = watermarkStream(prepared, glyphs);
-  let update = '\n';
-  const offsets = new Map<number, number>();
-  offsets.set(layout.watermarkObject, base + update.length);
-  update += `${layout.watermarkObject} 0 obj\n<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream\nendobj\n`;
-  offsets.set(layout.infoObject, base + update.length);
   const doc = prepared.document;
-  update += `${layout.infoObject} 0 obj\n<< /Title ${pdfText(doc.title)} /Subject ${pdfText(watermark.bundleId)} /Keywords ${pdfText(`bundle ${watermark.bundleId} edition ${doc.editionId}`)} /Creator (listebud) /Producer (listebud) /CreationDate ${pdfDate(doc.publishedAt)} /ModDate ${pdfDate(watermark.issuedAt)} >>\nendobj\n`;
-  const xrefAt = base + update.length;
-  update += 'xref\n';
-  for (const [id, offset] of [...offsets].sort((a, b) => a[0] - b[0])) update += `${id} 1\n${xrefEntry(offset)}`;
-  update += `trailer\n<< /Size ${prepared.size} /Root ${layout.rootObject} 0 R /Info ${layout.infoObject} 0 R /ID [${prepared.fileId}] /Prev ${prepared.previousXref} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
-  const appendix = Buffer.from(update, 'latin1');
+  const content = watermarkStream(prepared, glyphs);
+  const objects: [number, Buffer][] = [
+    [layout.watermarkObject, streamObject(layout.watermarkObject, '', Buffer.from(content, 'latin1'))],
+    [trailer.infoObject, Buffer.from(`${trailer.infoObject} 0 obj\n${infoDictionary(doc, watermark)}\nendobj\n`, 'latin1')],
+  ];
+  objects.sort((a, b) => a[0] - b[0]);
+  // The base file ends in a cross-reference stream, so the update's cross-reference is one too.
+  const parts: Buffer[] = [Buffer.from('\n', 'latin1')];
+  let offset = base + 1;
+  const entries: [number, Buffer][] = [];
+  for (const [id, bytes] of objects) {
+    entries.push([id, xrefOffsetEntry(offset)]);
+    parts.push(bytes);
+    offset += bytes.length;
+  }
+  const xrefId = trailer.size;
+  entries.push([xrefId, xrefOffsetEntry(offset)]);
+  const trailerEntries = `/Size ${xrefId + 1} /Root ${trailer.rootObject} 0 R /Info ${trailer.infoObject} 0 R /ID [${trailer.fileId}]`;
+  parts.push(xrefStream(xrefId, entries, `${trailerEntries} /Prev ${trailer.previousXref}`, false));
+  parts.push(Buffer.from(`startxref\n${offset}\n%%EOF\n`, 'latin1'));
+  const appendix = Buffer.concat(parts);
   return {
     chunks: [layout.bytes, appendix],
     bytes: base + appendix.length,

@@ -2,10 +2,12 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { crc32Of, storedEntry, writeZip, type ZipEntry } from '../../common/zip/zip-writer.js';
 import { entryBytes, readZip } from '../../common/zip/zip-reader.js';
-import { watermarkText, type ContactListDocument, type StampedFile, type Watermark } from '../contact-list.js';
+import { bannerText, watermarkText, type ContactListDocument, type StampedFile, type Watermark } from '../contact-list.js';
+import { crc32Appender } from './crc32-shift.js';
 import { headerFooterText, layoutXlsx } from './xlsx-layout.js';
 
 const SHEET_PART = 'xl/worksheets/sheet1.xml';
+const STRINGS_PART = 'xl/sharedStrings.xml';
 const CORE_PART = 'docProps/core.xml';
 /** Excel refuses header sections longer than 255 characters; names are cut well before that. */
 const MAX_NAME_LENGTH = 80;
@@ -18,8 +20,10 @@ interface SplitPart {
 
 /**
  * The edition's workbook laid out once. Every part that does not carry the watermark is kept
- * compressed as is; the sheet's XML before the header is compressed once with a sync flush, so a
- * copy only compresses the last few hundred bytes. The bytes up to there are hashed once too.
+ * compressed as is. The sheet's XML before the print header is compressed once with a sync flush,
+ * so a copy only compresses the last few hundred bytes; the bytes up to there are hashed once too.
+ * The frozen first row's text is the first shared string: the strings after it are compressed
+ * once as a DEFLATE run of their own, with their CRC, and a copy compresses only its own text.
  */
 export interface PreparedXlsx {
   timeZone: string;
@@ -29,6 +33,15 @@ export interface PreparedXlsx {
   sheetPrefixCrc: number;
   sheetPrefixSize: number;
   sheetSuffix: Buffer;
+  strings: {
+    head: Buffer;
+    headCrc: number;
+    headSize: number;
+    /** The shared strings after the first row's text, compressed, and how to continue a CRC over them. */
+    body: Buffer;
+    bodySize: number;
+    appendBodyCrc: (crc: number) => number;
+  };
   core: SplitPart;
   /** Archive bytes up to and including the compressed sheet prefix, with their CRC and hash. */
   archivePrefix: Buffer;
@@ -38,6 +51,9 @@ export interface PreparedXlsx {
 
 const xmlEscape = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+/** A DEFLATE run that ends byte-aligned and not final, so another run can follow it. */
+const deflateRun = (data: Buffer) => deflateRawSync(data, { finishFlush: constants.Z_SYNC_FLUSH });
 
 function split(xml: Buffer, marker: string, part: string): SplitPart {
   const at = xml.indexOf(marker);
@@ -57,22 +73,34 @@ function sheetEntry(prepared: Pick<PreparedXlsx, 'sheetPrefix' | 'sheetPrefixCrc
   };
 }
 
+function stringsEntry(strings: PreparedXlsx['strings'], banner: Buffer): ZipEntry {
+  return {
+    name: STRINGS_PART,
+    chunks: [strings.head, deflateRun(banner), strings.body],
+    method: 'deflate',
+    crc32: strings.appendBodyCrc(crc32(banner, strings.headCrc)),
+    size: strings.headSize + banner.length + strings.bodySize,
+  };
+}
+
 export async function prepareXlsx(doc: ContactListDocument): Promise<PreparedXlsx> {
   const token = randomBytes(12).toString('hex');
-  const markers = { header: `WATERMARK${token}`, subject: `BUNDLE${token}` };
+  const markers = { banner: `BANNER${token}`, header: `WATERMARK${token}`, subject: `BUNDLE${token}` };
   const workbook = await layoutXlsx(doc, markers);
   const fixedEntries: ZipEntry[] = [];
   let sheet: SplitPart | undefined;
+  let strings: SplitPart | undefined;
   let core: SplitPart | undefined;
   for (const entry of readZip(workbook)) {
     if (entry.name === SHEET_PART) sheet = split(entryBytes(entry), markers.header, SHEET_PART);
+    else if (entry.name === STRINGS_PART) strings = split(entryBytes(entry), markers.banner, STRINGS_PART);
     else if (entry.name === CORE_PART) core = split(entryBytes(entry), markers.subject, CORE_PART);
     else if (!entry.name.endsWith('/')) {
       fixedEntries.push({ name: entry.name, chunks: [entry.raw], method: entry.method === 8 ? 'deflate' : 'store', crc32: entry.crc32, size: entry.size });
     }
   }
-  if (!sheet || !core) throw new Error('the workbook lacks its sheet or core properties');
-  const sheetPrefix = deflateRawSync(sheet.before, { finishFlush: constants.Z_SYNC_FLUSH });
+  if (!sheet || !strings || !core) throw new Error('the workbook lacks its sheet, shared strings or core properties');
+  const sheetPrefix = deflateRun(sheet.before);
   const base = { sheetPrefix, sheetPrefixCrc: crc32(sheet.before), sheetPrefixSize: sheet.before.length };
   const modifiedAt = doc.publishedAt;
   const layout = writeZip([...fixedEntries, sheetEntry(base, Buffer.alloc(0))], modifiedAt);
@@ -84,6 +112,14 @@ export async function prepareXlsx(doc: ContactListDocument): Promise<PreparedXls
     fixedEntries,
     ...base,
     sheetSuffix: sheet.after,
+    strings: {
+      head: deflateRun(strings.before),
+      headCrc: crc32(strings.before),
+      headSize: strings.before.length,
+      body: deflateRawSync(strings.after),
+      bodySize: strings.after.length,
+      appendBodyCrc: crc32Appender(crc32(strings.after), strings.after.length),
+    },
     core,
     archivePrefix,
     archivePrefixCrc: crc32(archivePrefix),
@@ -91,13 +127,18 @@ export async function prepareXlsx(doc: ContactListDocument): Promise<PreparedXls
   };
 }
 
-/** One recipient's workbook: header watermark on the sheet, bundle id as the document subject. */
+/**
+ * One recipient's workbook: "Fortroligt — udleveret til …" in the frozen first row, the traceable
+ * watermark (with the bundle id) in the print header, and the bundle id as the document subject.
+ */
 export function stampXlsx(prepared: PreparedXlsx, watermark: Watermark): StampedFile {
-  const text = watermarkText({ ...watermark, recipientName: watermark.recipientName.slice(0, MAX_NAME_LENGTH) }, prepared.timeZone);
-  const sheetTail = Buffer.concat([Buffer.from(xmlEscape(headerFooterText(text)), 'utf8'), prepared.sheetSuffix]);
+  const short = { ...watermark, recipientName: watermark.recipientName.slice(0, MAX_NAME_LENGTH) };
+  const header = Buffer.from(xmlEscape(headerFooterText(watermarkText(short, prepared.timeZone))), 'utf8');
+  const banner = Buffer.from(xmlEscape(bannerText(short, prepared.timeZone)), 'utf8');
   const coreXml = Buffer.concat([prepared.core.before, Buffer.from(xmlEscape(watermark.bundleId), 'utf8'), prepared.core.after]);
-  const sheet = sheetEntry(prepared, sheetTail);
-  const chunks = writeZip([...prepared.fixedEntries, sheet, storedEntry(CORE_PART, [coreXml])], prepared.modifiedAt);
+  const sheet = sheetEntry(prepared, Buffer.concat([header, prepared.sheetSuffix]));
+  const entries = [...prepared.fixedEntries, sheet, stringsEntry(prepared.strings, banner), storedEntry(CORE_PART, [coreXml])];
+  const chunks = writeZip(entries, prepared.modifiedAt);
   const tail = chunks.slice(chunks.indexOf(prepared.sheetPrefix) + 1);
   const hash = prepared.archivePrefixHash.copy();
   for (const chunk of tail) hash.update(chunk);
