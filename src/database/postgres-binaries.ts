@@ -48,7 +48,8 @@ export async function databaseUser(): Promise<DataDirOwner | undefined> {
     // no such user yet
   }
   try {
-    await run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'postgres']);
+    const account = ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin'];
+    await run('useradd', [...account, 'postgres']);
     return await lookup();
   } catch {
     throw new DataDirError(

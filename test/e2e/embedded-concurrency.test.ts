@@ -95,12 +95,14 @@ describe(`concurrent requests on the ${ON_SERVER ? 'PostgreSQL server' : 'embedd
     };
     const started = Date.now();
     await Promise.all([...Array.from({ length: READERS }, reader), ...Array.from({ length: LOGIN_LOOPS }, loginLoop)]);
-    const stateAfterLoad = ((await (await fetch(`${base}/api/v1/editions/${edition.id}`, { headers: auth })).json()) as { state: string }).state;
+    const after = await fetch(`${base}/api/v1/editions/${edition.id}`, { headers: auth });
+    const stateAfterLoad = ((await after.json()) as { state: string }).state;
 
     // Printed for the closing note: how much work the load did in its window.
     process.stdout.write(
       `${ON_SERVER ? 'server' : 'embedded'}: ${searches.ok} searches and ${logins.ok} logins correct in ${Date.now() - started} ms; ` +
-        `wrong: ${JSON.stringify(Object.fromEntries(searches.wrong))} ${JSON.stringify(Object.fromEntries(logins.wrong))}; edition ${stateAfterLoad}\n`,
+        `wrong: ${JSON.stringify(Object.fromEntries(searches.wrong))} ${JSON.stringify(Object.fromEntries(logins.wrong))}; ` +
+        `edition ${stateAfterLoad}\n`,
     );
     expect(Object.fromEntries(searches.wrong)).toEqual({});
     expect(Object.fromEntries(logins.wrong)).toEqual({});

@@ -56,7 +56,8 @@ describe('embedded database', () => {
   });
 
   it('keeps a network and a member across a restart', async () => {
-    const network = (await (await api('/api/v1/networks', { method: 'POST', body: JSON.stringify({ slug: `emb-${unique()}`, name: 'Indlejret' }) })).json()) as { id: string };
+    const body = JSON.stringify({ slug: `emb-${unique()}`, name: 'Indlejret' });
+    const network = (await (await api('/api/v1/networks', { method: 'POST', body })).json()) as { id: string };
     const memberRes = await api(`/api/v1/networks/${network.id}/members`, {
       method: 'POST',
       body: JSON.stringify({ name: 'Åse Østergård', email: 'aase@example.org' }),

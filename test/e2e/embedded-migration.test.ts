@@ -50,7 +50,8 @@ describe('moving an embedded installation to a PostgreSQL server', () => {
 
     const server = { DATA_DIR: dataDir, DATABASE_URL: url, SESSION_SECRET: readFileSync(join(dataDir, 'session-secret'), 'utf8').trim() };
     service = await startService(server, 120_000);
-    expect(await (await fetch(`${service.baseUrl}/health`)).json()).toMatchObject({ status: 'ok', database: 'postgres', migrations: 'up to date' });
+    const health = await (await fetch(`${service.baseUrl}/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', database: 'postgres', migrations: 'up to date' });
     const after = await (await fetch(`${service.baseUrl}/api/v1/networks`, { headers: { Authorization: `Bearer ${token}` } })).json();
     expect(after).toEqual(before);
     // The audit chain and its signatures came along intact (the signing key stays in DATA_DIR).

@@ -137,7 +137,8 @@ describe('embedded database: recovery', () => {
     expect(await (await start(dataDir)).stop('SIGTERM')).toBe(0);
     // After a reboot or in a new container the old pid is often some other live process: here, jest.
     const pidFile = join(dataDir, PGDATA, 'postmaster.pid');
-    writeFileSync(pidFile, `${process.pid}\n${join(dataDir, PGDATA)}\n1700000000\n5432\n${join(dataDir, 'run')}\n\n  5432001   32768\nready   \n`);
+    const lines = [process.pid, join(dataDir, PGDATA), 1700000000, 5432, join(dataDir, 'run'), '', '  5432001   32768', 'ready   '];
+    writeFileSync(pidFile, `${lines.join('\n')}\n`);
     const next = await start(dataDir);
     expect(next.output()).toContain('stale postmaster.pid');
     expect(await next.stop('SIGTERM')).toBe(0);
