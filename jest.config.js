@@ -11,7 +11,9 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-export default {
+/** Every test on the PostgreSQL server on 127.0.0.1:5432 (TEST_DATABASE_URL). */
+export const serverProject = {
+  displayName: 'server',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
@@ -25,6 +27,23 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
+};
+
+/**
+ * The tests that matter most for correctness once more on the embedded default: one embedded
+ * PostgreSQL for the run (test/setup/embedded-global-setup.js), each file on its own clone.
+ */
+export const embeddedProject = {
+  ...serverProject,
+  displayName: 'embedded',
+  testMatch: ['member-import', 'distribution', 'audit-trail', 'erasure'].map((name) => `<rootDir>/test/integration/${name}.test.ts`),
+  globalSetup: '<rootDir>/test/setup/embedded-global-setup.js',
+  globalTeardown: '<rootDir>/test/setup/embedded-global-teardown.js',
+  globals: { LISTEBUD_TEST_DATABASE: 'embedded' },
+};
+
+export default {
+  projects: [serverProject, embeddedProject],
   testTimeout: 60000,
   maxWorkers: 2,
 };

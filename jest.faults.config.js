@@ -1,6 +1,6 @@
 // The fault suite (`npm run test:faults`): kills the service, stops SMTP, restarts PostgreSQL and
 // breaks the bundle folder, so it runs apart from `npm test`, one file at a time, with long timeouts.
-import base from './jest.config.js';
+import { serverProject as base } from './jest.config.js';
 
 export default {
   ...base,

@@ -5,7 +5,7 @@ const MIGRATION_LOCK_KEY = 4_801_230_771;
 
 /**
  * Runs pending migrations under a session advisory lock, so several instances starting together
- * migrate once. Everything runs on one connection (the embedded database serialises connections).
+ * migrate once.
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();

@@ -12,7 +12,7 @@ import { startService, startServiceExpectingFailure, type ServiceProcess } from 
 
 const run = promisify(execFile);
 
-/** The service with no DATABASE_URL: PGlite under DATA_DIR, the same migrations and code path. */
+/** The service with no DATABASE_URL: PostgreSQL from npm under DATA_DIR, the same migrations and code path. */
 let dataDir: string;
 let env: Record<string, string>;
 let service: ServiceProcess | undefined;
@@ -56,7 +56,8 @@ describe('embedded database', () => {
   });
 
   it('keeps a network and a member across a restart', async () => {
-    const network = (await (await api('/api/v1/networks', { method: 'POST', body: JSON.stringify({ slug: `emb-${unique()}`, name: 'Indlejret' }) })).json()) as { id: string };
+    const body = JSON.stringify({ slug: `emb-${unique()}`, name: 'Indlejret' });
+    const network = (await (await api('/api/v1/networks', { method: 'POST', body })).json()) as { id: string };
     const memberRes = await api(`/api/v1/networks/${network.id}/members`, {
       method: 'POST',
       body: JSON.stringify({ name: 'Åse Østergård', email: 'aase@example.org' }),
@@ -87,7 +88,7 @@ describe('embedded database', () => {
       const insert = `INSERT INTO network (id, slug, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, 'x', now(), now())`;
       await a.query('BEGIN');
       await a.query(insert, [lost]);
-      // b's transaction queues behind a's; it must not be lost when a rolls back.
+      // Two sessions with open transactions at once: b's commit must survive a's rollback.
       const bDone = (async () => {
         await b.query('BEGIN');
         await b.query(insert, [kept]);

@@ -20,8 +20,8 @@ export function runId() {
 
 export const templateName = () => `listebud_test_${runId()}_template`;
 
-export async function admin(fn) {
-  const client = new pg.Client({ connectionString: SERVER_URL });
+export async function admin(fn, serverUrl = SERVER_URL) {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     return await fn(client);
@@ -31,12 +31,17 @@ export async function admin(fn) {
 }
 
 export default async function globalSetup() {
+  await migrateTemplate(SERVER_URL);
+}
+
+/** Creates this run's template database on a server and migrates it; every test file clones it. */
+export async function migrateTemplate(serverUrl) {
   const template = templateName();
   await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${template}`);
-  });
-  const url = new URL(SERVER_URL);
+  }, serverUrl);
+  const url = new URL(serverUrl);
   url.pathname = `/${template}`;
   const dataSource = new DataSource({ type: 'postgres', url: url.toString(), migrations });
   await dataSource.initialize();

@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
+/** Set by the jest project "embedded" (jest.config.js): its files clone from the run's embedded PostgreSQL. */
+const EMBEDDED = (globalThis as { LISTEBUD_TEST_DATABASE?: string }).LISTEBUD_TEST_DATABASE === 'embedded';
+
 /** The server the suite uses; override with TEST_DATABASE_URL. Its admin database is only used to create copies. */
-export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_SERVER_URL = EMBEDDED
+  ? embeddedServerUrl()
+  : (process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+
+function embeddedServerUrl(): string {
+  const url = process.env.LISTEBUD_EMBEDDED_TEST_URL;
+  if (!url) throw new Error('The embedded test project needs LISTEBUD_EMBEDDED_TEST_URL from test/setup/embedded-global-setup.js');
+  return url;
+}
 /** This run's id (set by the global setup) names the template and every copy of it. */
 const RUN = process.env.LISTEBUD_TEST_RUN ?? 'local';
 export const TEMPLATE_DATABASE = `listebud_test_${RUN}_template`;
