@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error.js';
 import { LOGGER } from '../common/logger.module.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { DistributionService } from '../distribution/distribution.service.js';
+import { CorrectionsService } from '../editions/corrections.service.js';
 import { EditionsService } from '../editions/editions.service.js';
 import { ListsService } from '../lists/lists.service.js';
 import { MembersService } from '../members/members.service.js';
@@ -31,6 +32,7 @@ export class ConsoleDistributionController {
     private readonly networks: NetworksService,
     private readonly lists: ListsService,
     private readonly editions: EditionsService,
+    private readonly corrections: CorrectionsService,
     private readonly members: MembersService,
     private readonly notices: NoticesService,
     private readonly distribution: DistributionService,
@@ -78,7 +80,7 @@ export class ConsoleDistributionController {
   /** One click: a corrected edition of the same list, and the old one's undelivered bundles revoked. */
   @Post('udgaver/:editionId/ret')
   async correct(@Param('editionId', UuidPipe) editionId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    const { corrected } = await this.editions.correct(staff(req), editionId);
+    const { corrected } = await this.corrections.correct(staff(req), editionId);
     this.buildInBackground(corrected.id);
     res.redirect(303, `/console/udgaver/${corrected.id}`);
   }
