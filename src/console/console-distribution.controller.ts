@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config.js';
+import { formText } from '../common/web/locale.js';
 import { Public } from '../common/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { LOGGER } from '../common/logger.module.js';
@@ -51,12 +52,20 @@ export class ConsoleDistributionController {
     sendPage(res, listPage(consoleContext(req, res, this.config.orgName), await this.listView(req, listId), this.config.timeZone));
   }
 
-  /** Publish now: the edition is created at once; the page then follows its bundles being built. */
+  /**
+   * Publish now: the edition is created at once; the page then follows its bundles being built. With
+   * nothing changed since the last edition the page asks first, and its second button posts `force`.
+   */
   @Post('lister/:listId/udsend')
   async publish(@Param('listId', UuidPipe) listId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    const { edition } = await this.editions.publish(staff(req), listId);
-    this.buildInBackground(edition.id);
-    res.redirect(303, `/console/udgaver/${edition.id}`);
+    try {
+      const { edition } = await this.editions.publish(staff(req), listId, { force: formText(req.body?.force) === '1' });
+      this.buildInBackground(edition.id);
+      res.redirect(303, `/console/udgaver/${edition.id}`);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'EDITION_UNCHANGED') throw error;
+      sendPage(res, listPage(consoleContext(req, res, this.config.orgName), await this.listView(req, listId), this.config.timeZone, { confirmUnchanged: true }), 409);
+    }
   }
 
   @Get('udgaver/:editionId')

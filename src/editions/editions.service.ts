@@ -287,6 +287,8 @@ export class EditionsService {
   async liveEditionsListing(actor: Actor, networkId: string, memberId: string): Promise<EditionDto[]> {
     this.assertCanWrite(actor);
     await this.networks.reachable(actor, networkId);
+    // A member of another network, or none, is "not found": ids in URLs are never trusted.
+    await this.members.assertMembership(networkId, memberId);
     return (await this.repository.liveListing(networkId, memberId)).map((e) => toDto(e));
   }
 
