@@ -10,7 +10,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * belongs to a member of a network they cannot see. Telling them so would reveal that person's
  * membership (health data), so the new record is created as for a fresh address and remembers the
  * existing member for an administrator to link. The address stays unique among the other records,
- * which the portal login by e-mail relies on: a record with `same_address_as` never logs in.
+ * so the portal login by e-mail finds that member's account first.
  */
 export class PrivacyCopies1765200000000 implements MigrationInterface {
   name = 'PrivacyCopies1765200000000';
