@@ -188,6 +188,21 @@ export class BundlesRepository {
     return rows.map(retired);
   }
 
+  /**
+   * The same per-list locks for an erasure, before it touches any bundle: every list with an edition
+   * that lists the member or a bundle addressed to them. A worker finishing a newer edition of such a
+   * list then waits instead of deadlocking with the erasure over the two editions' bundles.
+   */
+  async lockListsOfMember(tx: EntityManager, memberId: string): Promise<void> {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtext('bundle.supersede'), hashtext(l.list_id::text))
+         FROM (SELECT DISTINCT e.list_id FROM edition e
+                WHERE e.snapshot -> 'rows' @> $1::jsonb OR EXISTS (SELECT 1 FROM bundle b WHERE b.edition_id = e.id AND b.member_id = $2)
+                ORDER BY e.list_id) l`,
+      [JSON.stringify([{ memberId }]), memberId],
+    );
+  }
+
   /** Serialises supersession per list (transaction-scoped advisory locks, taken in a fixed order). */
   async lockLists(tx: EntityManager, bundleIds: string[]): Promise<void> {
     if (bundleIds.length === 0) return;

@@ -245,6 +245,11 @@ export class BundlesService {
     return { storageKeys: storageKeysOf(retired), retired };
   }
 
+  /** Erasure, first thing in its transaction: see `BundlesRepository.lockListsOfMember`. */
+  lockListsOfMember(tx: EntityManager, memberId: string): Promise<void> {
+    return this.repository.lockListsOfMember(tx, memberId);
+  }
+
   /**
    * Erasure (crypto-shredding), in the caller's transaction: every bundle addressed to the member is
    * revoked. Answers the storage keys; delete those files after the commit with `deleteFiles`.

@@ -46,9 +46,9 @@ export class ErasureService {
    * One action: memberships end, consent is withdrawn everywhere, the contact fields are erased (the
    * id stays as the pseudonym), the portal account with the wrapped key, the sessions, link tokens
    * and public keys are deleted, every bundle addressed to the member is revoked and its file deleted
-   * (crypto-shredding), the member's row leaves every edition snapshot and distributed editions are
-   * flagged for a correction (art. 19), access requests and mails lose the address, and open data
-   * requests are closed. Erasing again changes nothing, except to clean up anything left over (a
+   * (crypto-shredding), the member's row leaves every edition snapshot, every bundle of every edition
+   * that listed them is revoked for every recipient and each affected list gets a corrected edition
+   * (art. 19), access requests and mails lose the address, and open data requests are closed. Erasing again changes nothing, except to clean up anything left over (a
    * bundle file a crash kept, an edition published in the same instant).
    */
   async erase(actor: Actor, memberId: string, input: { channel?: ConsentChannel } = {}): Promise<ErasureResultDto> {
@@ -59,6 +59,7 @@ export class ErasureService {
     if (!member.erasedAt && !channel) throw erasureChannelRequired();
 
     const outcome = await this.dataSource.transaction(async (tx) => {
+      await this.bundles.lockListsOfMember(tx, memberId);
       const erased = await this.members.eraseInTx(tx, actor, memberId);
       const withdrawn = await this.consent.withdrawEverywhere(tx, actor, memberId, erased.networkIds, channel ?? 'portal', 'erasure');
       // The account points at one of the member's keys: it goes first.
