@@ -16,7 +16,9 @@ export class PrivacyCopies1765200000000 implements MigrationInterface {
   name = 'PrivacyCopies1765200000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE edition ADD COLUMN correction_edition_id uuid CONSTRAINT edition_correction_edition_fk REFERENCES edition (id)`);
+    await q.query(
+      `ALTER TABLE edition ADD COLUMN correction_edition_id uuid CONSTRAINT edition_correction_edition_fk REFERENCES edition (id)`,
+    );
     await q.query(`CREATE INDEX edition_correction_edition_idx ON edition (correction_edition_id) WHERE correction_edition_id IS NOT NULL`);
     // Supersession looks up a recipient's older bundles of one list.
     await q.query(`CREATE INDEX bundle_member_live_idx ON bundle (member_id, edition_id) WHERE state NOT IN ('revoked', 'expired')`);

@@ -6,4 +6,11 @@ import { GdprRights1764200000000 } from './1764200000000-GdprRights.js';
 import { PrivacyCopies1765200000000 } from './1765200000000-PrivacyCopies.js';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same classes. */
-export const migrations = [Initial1763800000000, ListsEditionsBundles1763900000000, MemberPortal1764000000000, AuditCheckpoints1764150000000, GdprRights1764200000000, PrivacyCopies1765200000000];
+export const migrations = [
+  Initial1763800000000,
+  ListsEditionsBundles1763900000000,
+  MemberPortal1764000000000,
+  AuditCheckpoints1764150000000,
+  GdprRights1764200000000,
+  PrivacyCopies1765200000000,
+];

@@ -208,7 +208,8 @@ export class BundlesRepository {
     if (bundleIds.length === 0) return;
     await tx.query(
       `SELECT pg_advisory_xact_lock(hashtext('bundle.supersede'), hashtext(l.list_id::text))
-         FROM (SELECT DISTINCT e.list_id FROM bundle b JOIN edition e ON e.id = b.edition_id WHERE b.id = ANY($1::uuid[]) ORDER BY e.list_id) l`,
+         FROM (SELECT DISTINCT e.list_id FROM bundle b JOIN edition e ON e.id = b.edition_id
+                WHERE b.id = ANY($1::uuid[]) ORDER BY e.list_id) l`,
       [bundleIds],
     );
   }

@@ -141,11 +141,18 @@ export class BundlesService {
           subjectType: 'bundle',
           subjectId: bundle.id,
           networkId,
-          detail: { editionId: bundle.editionId, memberId: bundle.memberId, sha256: built.sha256, bytes: built.bytes, recipients: built.recipients.length },
+          detail: {
+            editionId: bundle.editionId,
+            memberId: bundle.memberId,
+            sha256: built.sha256,
+            bytes: built.bytes,
+            recipients: built.recipients.length,
+          },
         })),
         ...superseded.map((b) => revokedEvent(b, 'superseded')),
       ]);
-      return { lost: ok.filter(({ bundle }) => !marked.has(bundle.id)).map(({ bundle }) => bundle), supersededKeys: storageKeysOf(superseded) };
+      const lost = ok.filter(({ bundle }) => !marked.has(bundle.id)).map(({ bundle }) => bundle);
+      return { lost, supersededKeys: storageKeysOf(superseded) };
     });
     await this.deleteFiles(supersededKeys);
     for (const bundle of lost) {
@@ -239,7 +246,12 @@ export class BundlesService {
    * Revokes every live bundle of these editions, downloaded or not, in the caller's transaction, with
    * one audit event each. Answers them and their storage keys: delete those files after the commit.
    */
-  async retireEditions(tx: EntityManager, actor: Actor, editionIds: string[], reason: 'revoked' | 'erasure' | 'corrected'): Promise<{ storageKeys: string[]; retired: RetiredBundle[] }> {
+  async retireEditions(
+    tx: EntityManager,
+    actor: Actor,
+    editionIds: string[],
+    reason: 'revoked' | 'erasure' | 'corrected',
+  ): Promise<{ storageKeys: string[]; retired: RetiredBundle[] }> {
     const retired = await this.repository.revokeLiveOfEditions(tx, editionIds, this.clock.now());
     if (retired.length) await this.audit.recordMany(tx, actor, retired.map((b) => revokedEvent(b, reason)));
     return { storageKeys: storageKeysOf(retired), retired };

@@ -64,7 +64,8 @@ export class ConsoleDistributionController {
       res.redirect(303, `/console/udgaver/${edition.id}`);
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'EDITION_UNCHANGED') throw error;
-      sendPage(res, listPage(consoleContext(req, res, this.config.orgName), await this.listView(req, listId), this.config.timeZone, { confirmUnchanged: true }), 409);
+      const ctx = consoleContext(req, res, this.config.orgName);
+      sendPage(res, listPage(ctx, await this.listView(req, listId), this.config.timeZone, { confirmUnchanged: true }), 409);
     }
   }
 

@@ -69,7 +69,13 @@ export class CorrectionsService {
     await this.audit.recordMany(
       tx,
       actor,
-      editions.map((e) => ({ action: 'edition.member_row_erased', subjectType: 'edition', subjectId: e.id, networkId: e.networkId, detail: { memberId, correctionNeeded: e.flagged } })),
+      editions.map((e) => ({
+        action: 'edition.member_row_erased',
+        subjectType: 'edition',
+        subjectId: e.id,
+        networkId: e.networkId,
+        detail: { memberId, correctionNeeded: e.flagged },
+      })),
     );
     const distributed = editions.filter((e) => e.state !== 'awaiting_approval');
     const { storageKeys, retired } = await this.bundles.retireEditions(tx, actor, distributed.map((e) => e.id), 'erasure');

@@ -26,7 +26,7 @@ export class EditionsController {
   @Post('lists/:listId/editions')
   @Roles('admin', 'coordinator')
   @ApiCreatedResponse({ type: EditionDto, description: 'publishes now (or waits for approval when the list requires it)' })
-  @ApiConflictResponse({ description: 'EDITION_UNCHANGED: content and recipients are those of the last edition; send force: true to publish anyway' })
+  @ApiConflictResponse({ description: 'EDITION_UNCHANGED: rows and recipients are those of the last edition; force: true publishes anyway' })
   async publish(@CurrentActor() actor: Actor, @Param('listId', UuidPipe) listId: string, @Body() body: PublishEditionDto) {
     return (await this.editions.publish(actor, listId, { force: body?.force === true })).edition;
   }

@@ -152,7 +152,8 @@ export class EditionsRepository {
     );
     // Retention already emptied an old edition's values: nothing of the member's is left to correct.
     const FLAGGABLE = `(e.state IN ('building', 'published') AND e.contact_values_purged_at IS NULL)`;
-    const [distributed]: [{ id: string; list_id: string; network_id: string; state: EditionState; flagged: boolean }[], number] = await tx.query(
+    type DistributedRow = { id: string; list_id: string; network_id: string; state: EditionState; flagged: boolean };
+    const [distributed]: [DistributedRow[], number] = await tx.query(
       `UPDATE edition e
           SET snapshot = jsonb_set(e.snapshot, '{rows}', ${ROWS_WITHOUT_MEMBER}),
               correction_needed_since = CASE WHEN ${FLAGGABLE} THEN coalesce(e.correction_needed_since, $3) ELSE e.correction_needed_since END
@@ -181,7 +182,10 @@ export class EditionsRepository {
   /** These flagged editions' copies were retired for `correctionId`: its publication settles them. */
   async linkCorrection(tx: EntityManager, editionIds: string[], correctionId: string): Promise<void> {
     if (editionIds.length === 0) return;
-    await tx.query(`UPDATE edition SET correction_edition_id = $2 WHERE id = ANY($1::uuid[]) AND correction_needed_since IS NOT NULL`, [editionIds, correctionId]);
+    await tx.query(`UPDATE edition SET correction_edition_id = $2 WHERE id = ANY($1::uuid[]) AND correction_needed_since IS NOT NULL`, [
+      editionIds,
+      correctionId,
+    ]);
   }
 
   /** The correction went out: the editions linked to it are settled (no other flagged edition of the list). */

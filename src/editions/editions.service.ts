@@ -121,7 +121,8 @@ export class EditionsService {
     this.assertCanWrite(actor);
     const list = await this.lists.reachable(actor, listId);
     const slot = options.slot ?? null;
-    const attempt = () => this.dataSource.transaction('REPEATABLE READ', (tx) => this.createInTx(tx, actor, list, { slot, force: options.force ?? false }));
+    const force = options.force ?? false;
+    const attempt = () => this.dataSource.transaction('REPEATABLE READ', (tx) => this.createInTx(tx, actor, list, { slot, force }));
     const outcome = await attempt().catch(async (error: unknown) => {
       // Under REPEATABLE READ a concurrent instance handling the same slot surfaces as a
       // serialization failure or unique violation. Trying once more sees what it committed: the
@@ -276,10 +277,21 @@ export class EditionsService {
   }
 
   /** Revokes an edition and all its live bundles in the caller's transaction; answers the files to delete after it. */
-  async revokeInTx(tx: EntityManager, actor: Actor, edition: Pick<EditionEntity, 'id' | 'networkId'>, reason: 'revoked' | 'erasure' | 'corrected'): Promise<string[]> {
+  async revokeInTx(
+    tx: EntityManager,
+    actor: Actor,
+    edition: Pick<EditionEntity, 'id' | 'networkId'>,
+    reason: 'revoked' | 'erasure' | 'corrected',
+  ): Promise<string[]> {
     const { storageKeys, retired } = await this.bundles.retireEditions(tx, actor, [edition.id], reason);
     await this.repository.setState(tx, edition.id, 'revoked');
-    await this.audit.record(tx, actor, { action: 'edition.revoked', subjectType: 'edition', subjectId: edition.id, networkId: edition.networkId, detail: { bundles: retired.length, reason } });
+    await this.audit.record(tx, actor, {
+      action: 'edition.revoked',
+      subjectType: 'edition',
+      subjectId: edition.id,
+      networkId: edition.networkId,
+      detail: { bundles: retired.length, reason },
+    });
     return storageKeys;
   }
 
@@ -372,7 +384,13 @@ export class EditionsService {
       await this.audit.recordMany(
         tx,
         { type: 'system' },
-        settled.map((e) => ({ action: 'edition.correction_sent', subjectType: 'edition', subjectId: e.id, networkId: e.networkId, detail: { correctedBy: editionId } })),
+        settled.map((e) => ({
+          action: 'edition.correction_sent',
+          subjectType: 'edition',
+          subjectId: e.id,
+          networkId: e.networkId,
+          detail: { correctedBy: editionId },
+        })),
       );
       return true;
     });

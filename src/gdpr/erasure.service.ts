@@ -48,7 +48,8 @@ export class ErasureService {
    * and public keys are deleted, every bundle addressed to the member is revoked and its file deleted
    * (crypto-shredding), the member's row leaves every edition snapshot, every bundle of every edition
    * that listed them is revoked for every recipient and each affected list gets a corrected edition
-   * (art. 19), access requests and mails lose the address, and open data requests are closed. Erasing again changes nothing, except to clean up anything left over (a
+   * (art. 19), access requests and mails lose the address, and open data requests are closed.
+   * Erasing again changes nothing, except to clean up anything left over (a
    * bundle file a crash kept, an edition published in the same instant).
    */
   async erase(actor: Actor, memberId: string, input: { channel?: ConsentChannel } = {}): Promise<ErasureResultDto> {
@@ -91,7 +92,8 @@ export class ErasureService {
         dataRequestsClosed,
       };
       const leftovers =
-        withdrawn.length + keysDeleted + account.sessions + account.tokens + bundles.revoked + editions.scrubbed + editions.copiesRetired + accessRequestsScrubbed + mails.length + dataRequestsClosed;
+        withdrawn.length + keysDeleted + account.sessions + account.tokens + bundles.revoked + editions.scrubbed + editions.copiesRetired +
+        accessRequestsScrubbed + mails.length + dataRequestsClosed;
       if (!erased.alreadyErased || leftovers > 0 || account.account) {
         const { memberId: _id, erasedAt: _at, ...counts } = result;
         await this.audit.record(tx, actor, {

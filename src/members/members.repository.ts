@@ -33,13 +33,16 @@ export class MembersRepository {
     const found = new Map<string, EmailHolder[]>();
     for (let i = 0; i < emails.length; i += 10_000) {
       const rows: { email: string; id: string; same_address_as: string | null; network_ids: string[] }[] = await this.manager(tx).query(
-        `SELECT m.email, m.id, m.same_address_as, coalesce(array_agg(ms.network_id) FILTER (WHERE ms.network_id IS NOT NULL), '{}') AS network_ids
+        `SELECT m.email, m.id, m.same_address_as,
+                coalesce(array_agg(ms.network_id) FILTER (WHERE ms.network_id IS NOT NULL), '{}') AS network_ids
            FROM member m LEFT JOIN membership ms ON ms.member_id = m.id
           WHERE m.email = ANY($1::text[])
           GROUP BY m.id`,
         [emails.slice(i, i + 10_000)],
       );
-      for (const r of rows) found.set(r.email, [...(found.get(r.email) ?? []), { id: r.id, sameAddressAs: r.same_address_as, networkIds: r.network_ids }]);
+      for (const r of rows) {
+        found.set(r.email, [...(found.get(r.email) ?? []), { id: r.id, sameAddressAs: r.same_address_as, networkIds: r.network_ids }]);
+      }
     }
     return found;
   }

@@ -306,7 +306,13 @@ export class MembersService {
     await this.audit.recordMany(
       tx,
       actor,
-      pending.map((m) => ({ action: 'member.same_address_pending_link', subjectType: 'member', subjectId: m.id, networkId: null, detail: { existingMemberId: m.sameAddressAs } })),
+      pending.map((m) => ({
+        action: 'member.same_address_pending_link',
+        subjectType: 'member',
+        subjectId: m.id,
+        networkId: null,
+        detail: { existingMemberId: m.sameAddressAs },
+      })),
     );
   }
 
