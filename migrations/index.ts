@@ -3,6 +3,7 @@ import { ListsEditionsBundles1763900000000 } from './1763900000000-ListsEditions
 import { MemberPortal1764000000000 } from './1764000000000-MemberPortal.js';
 import { AuditCheckpoints1764150000000 } from './1764150000000-AuditCheckpoints.js';
 import { GdprRights1764200000000 } from './1764200000000-GdprRights.js';
+import { PrivacyCopies1765200000000 } from './1765200000000-PrivacyCopies.js';
 import { SessionsAndTwoStep1765300000000 } from './1765300000000-SessionsAndTwoStep.js';
 import { MailIntake1765500000000 } from './1765500000000-MailIntake.js';
 
@@ -13,6 +14,7 @@ export const migrations = [
   MemberPortal1764000000000,
   AuditCheckpoints1764150000000,
   GdprRights1764200000000,
+  PrivacyCopies1765200000000,
   SessionsAndTwoStep1765300000000,
   MailIntake1765500000000,
 ];

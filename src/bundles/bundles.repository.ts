@@ -138,15 +138,80 @@ export class BundlesRepository {
     return progress;
   }
 
-  /** Bundles not yet downloaded, to be revoked; locked for the caller's transaction. */
-  async undeliveredForUpdate(tx: EntityManager, editionId: string): Promise<BundleEntity[]> {
-    return tx
-      .createQueryBuilder(BundleEntity, 'b')
-      .setLock('pessimistic_write')
-      .where('b.edition_id = :editionId', { editionId })
-      .andWhere('b.downloaded_at IS NULL')
-      .andWhere("b.state NOT IN ('revoked', 'expired')")
-      .getMany();
+  /**
+   * Revokes every live bundle of these editions, downloaded or not (a revoked edition, or one that
+   * listed an erased member, must not be fetched by anyone again). Answers what it revoked.
+   */
+  async revokeLiveOfEditions(tx: EntityManager, editionIds: string[], at: Date): Promise<RetiredBundle[]> {
+    if (editionIds.length === 0) return [];
+    const [rows]: [RetiredRow[], number] = await tx.query(
+      `WITH live AS (
+         SELECT b.id, e.network_id FROM bundle b JOIN edition e ON e.id = b.edition_id
+          WHERE b.edition_id = ANY($1::uuid[]) AND b.state NOT IN ('revoked', 'expired')
+          ORDER BY b.id
+          FOR UPDATE OF b)
+       UPDATE bundle b SET state = 'revoked', revoked_at = $2, claimed_by = NULL, claimed_until = NULL
+         FROM live WHERE b.id = live.id
+       RETURNING b.id, b.edition_id, b.member_id, b.storage_key, live.network_id, NULL::uuid AS superseded_by`,
+      [editionIds, at],
+    );
+    return rows.map(retired);
+  }
+
+  /**
+   * One live edition per recipient and list: for each (member, list) of these just-ready bundles,
+   * every live bundle of an older edition of the list is revoked. The caller holds `lockLists`, so
+   * two workers finishing two editions of one list cannot both keep theirs.
+   */
+  async supersedeOlder(tx: EntityManager, readyIds: string[], at: Date): Promise<RetiredBundle[]> {
+    if (readyIds.length === 0) return [];
+    const [rows]: [RetiredRow[], number] = await tx.query(
+      `WITH pairs AS (
+         SELECT DISTINCT b.member_id, e.list_id FROM bundle b JOIN edition e ON e.id = b.edition_id WHERE b.id = ANY($1::uuid[])),
+       newest AS (
+         SELECT DISTINCT ON (p.member_id, p.list_id) p.member_id, p.list_id, e.id AS edition_id, e.created_at
+           FROM pairs p JOIN edition e ON e.list_id = p.list_id JOIN bundle b ON b.edition_id = e.id AND b.member_id = p.member_id
+          WHERE b.state = 'ready'
+          ORDER BY p.member_id, p.list_id, e.created_at DESC, e.id DESC),
+       older AS (
+         SELECT b.id, e.network_id, n.edition_id AS superseded_by
+           FROM newest n JOIN edition e ON e.list_id = n.list_id AND (e.created_at, e.id) < (n.created_at, n.edition_id)
+           JOIN bundle b ON b.edition_id = e.id AND b.member_id = n.member_id
+          WHERE b.state NOT IN ('revoked', 'expired')
+          ORDER BY b.id
+          FOR UPDATE OF b)
+       UPDATE bundle b SET state = 'revoked', revoked_at = $2, claimed_by = NULL, claimed_until = NULL
+         FROM older WHERE b.id = older.id
+       RETURNING b.id, b.edition_id, b.member_id, b.storage_key, older.network_id, older.superseded_by`,
+      [readyIds, at],
+    );
+    return rows.map(retired);
+  }
+
+  /**
+   * The same per-list locks for an erasure, before it touches any bundle: every list with an edition
+   * that lists the member or a bundle addressed to them. A worker finishing a newer edition of such a
+   * list then waits instead of deadlocking with the erasure over the two editions' bundles.
+   */
+  async lockListsOfMember(tx: EntityManager, memberId: string): Promise<void> {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtext('bundle.supersede'), hashtext(l.list_id::text))
+         FROM (SELECT DISTINCT e.list_id FROM edition e
+                WHERE e.snapshot -> 'rows' @> $1::jsonb OR EXISTS (SELECT 1 FROM bundle b WHERE b.edition_id = e.id AND b.member_id = $2)
+                ORDER BY e.list_id) l`,
+      [JSON.stringify([{ memberId }]), memberId],
+    );
+  }
+
+  /** Serialises supersession per list (transaction-scoped advisory locks, taken in a fixed order). */
+  async lockLists(tx: EntityManager, bundleIds: string[]): Promise<void> {
+    if (bundleIds.length === 0) return;
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtext('bundle.supersede'), hashtext(l.list_id::text))
+         FROM (SELECT DISTINCT e.list_id FROM bundle b JOIN edition e ON e.id = b.edition_id
+                WHERE b.id = ANY($1::uuid[]) ORDER BY e.list_id) l`,
+      [bundleIds],
+    );
   }
 
   /** Expired bundles that still hold a file or are still live, locked for the caller. */
@@ -255,3 +320,31 @@ export interface MemberBundleRow {
   networkName: string;
   listTitle: string;
 }
+
+interface RetiredRow {
+  id: string;
+  edition_id: string;
+  member_id: string;
+  storage_key: string | null;
+  network_id: string;
+  superseded_by: string | null;
+}
+
+/** A bundle revoked by an erasure, a revocation or a newer edition (its file is deleted after the commit). */
+export interface RetiredBundle {
+  id: string;
+  editionId: string;
+  memberId: string;
+  networkId: string;
+  storageKey: string | null;
+  supersededBy: string | null;
+}
+
+const retired = (r: RetiredRow): RetiredBundle => ({
+  id: r.id,
+  editionId: r.edition_id,
+  memberId: r.member_id,
+  networkId: r.network_id,
+  storageKey: r.storage_key,
+  supersededBy: r.superseded_by,
+});

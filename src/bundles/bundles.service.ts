@@ -11,7 +11,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { BundleEntity, type BundleFileInfo } from './bundle.entity.js';
 import { NoticesService } from '../notices/notices.service.js';
-import { BundlesRepository, type BundleProgress, type MemberBundleRow } from './bundles.repository.js';
+import { BundlesRepository, type BundleProgress, type MemberBundleRow, type RetiredBundle } from './bundles.repository.js';
 import { AgeEncryptor } from './crypto/age-encryptor.js';
 import { BundleStorage } from './storage/bundle-storage.js';
 
@@ -27,6 +27,15 @@ export interface BuiltBundle {
 }
 
 export const bundleNotReady = () => new DomainError('conflict', 'BUNDLE_NOT_READY', 'The bundle is not ready (still building, waiting for a key, revoked or expired)');
+
+const revokedEvent = (b: RetiredBundle, reason: string) => ({
+  action: 'bundle.revoked',
+  subjectType: 'bundle',
+  subjectId: b.id,
+  networkId: b.networkId,
+  detail: { editionId: b.editionId, memberId: b.memberId, reason, ...(b.supersededBy ? { supersededBy: b.supersededBy } : {}) },
+});
+const storageKeysOf = (bundles: RetiredBundle[]) => bundles.flatMap((b) => (b.storageKey ? [b.storageKey] : []));
 
 /** Retry delay after the n-th failed attempt: 10 s, 20 s, 40 s ... capped at 10 minutes. */
 export function retryDelayMs(attempts: number): number {
@@ -99,7 +108,8 @@ export class BundlesService {
     const ok = items.filter((_, i) => stored[i].status === 'fulfilled');
     if (ok.length === 0) return failed;
     const now = this.clock.now();
-    const lost = await this.dataSource.transaction(async (tx) => {
+    const { lost, supersededKeys } = await this.dataSource.transaction(async (tx) => {
+      await this.repository.lockLists(tx, ok.map(({ bundle }) => bundle.id));
       const marked = await this.repository.markManyReady(
         tx,
         workerId,
@@ -114,26 +124,37 @@ export class BundlesService {
         })),
       );
       const ready = ok.filter(({ bundle }) => marked.has(bundle.id));
+      // One live edition per recipient and list: the older copies go in the transaction that makes this
+      // one ready (a bundle that lost the race to a newer edition's is itself retired here, unannounced).
+      const superseded = await this.repository.supersedeOlder(tx, [...marked], now);
+      const retiredNow = new Set(superseded.map((b) => b.id));
+      const announced = ready.filter(({ bundle }) => !retiredNow.has(bundle.id));
       // The notice is written with the bundle it announces: both commit, or neither.
-      const addresses = await this.repository.noticeAddresses(tx, ready.map(({ bundle }) => bundle.memberId));
-      for (const { bundle } of ready) {
+      const addresses = await this.repository.noticeAddresses(tx, announced.map(({ bundle }) => bundle.memberId));
+      for (const { bundle } of announced) {
         const address = addresses.get(bundle.memberId);
         if (address) await this.notices.enqueue(tx, { kind: 'bundle_notice', to: address.email, locale: address.locale, memberId: bundle.memberId, bundleId: bundle.id });
       }
-      await this.audit.recordMany(
-        tx,
-        { type: 'system' },
-        ready
-          .map(({ bundle, built, networkId }) => ({
-            action: 'bundle.built',
-            subjectType: 'bundle',
-            subjectId: bundle.id,
-            networkId,
-            detail: { editionId: bundle.editionId, memberId: bundle.memberId, sha256: built.sha256, bytes: built.bytes, recipients: built.recipients.length },
-          })),
-      );
-      return ok.filter(({ bundle }) => !marked.has(bundle.id)).map(({ bundle }) => bundle);
+      await this.audit.recordMany(tx, { type: 'system' }, [
+        ...ready.map(({ bundle, built, networkId }) => ({
+          action: 'bundle.built',
+          subjectType: 'bundle',
+          subjectId: bundle.id,
+          networkId,
+          detail: {
+            editionId: bundle.editionId,
+            memberId: bundle.memberId,
+            sha256: built.sha256,
+            bytes: built.bytes,
+            recipients: built.recipients.length,
+          },
+        })),
+        ...superseded.map((b) => revokedEvent(b, 'superseded')),
+      ]);
+      const lost = ok.filter(({ bundle }) => !marked.has(bundle.id)).map(({ bundle }) => bundle);
+      return { lost, supersededKeys: storageKeysOf(superseded) };
     });
+    await this.deleteFiles(supersededKeys);
     for (const bundle of lost) {
       // Revoked, expired or taken over while we built it: a revoked or expired one must not keep a file.
       const current = await this.repository.findById(bundle.id);
@@ -221,19 +242,24 @@ export class BundlesService {
     return ids.length;
   }
 
-  /** Revokes the bundles of an edition nobody downloaded yet and deletes their files. */
-  async revokeUndelivered(tx: EntityManager, actor: Actor, editionId: string, networkId: string): Promise<string[]> {
-    const bundles = await this.repository.undeliveredForUpdate(tx, editionId);
-    const ids = bundles.map((b) => b.id);
-    await this.repository.setState(tx, ids, 'revoked', this.clock.now());
-    if (ids.length) {
-      await this.audit.recordMany(
-        tx,
-        actor,
-        bundles.map((b) => ({ action: 'bundle.revoked', subjectType: 'bundle', subjectId: b.id, networkId, detail: { editionId, memberId: b.memberId } })),
-      );
-    }
-    return bundles.flatMap((b) => (b.storageKey ? [b.storageKey] : []));
+  /**
+   * Revokes every live bundle of these editions, downloaded or not, in the caller's transaction, with
+   * one audit event each. Answers them and their storage keys: delete those files after the commit.
+   */
+  async retireEditions(
+    tx: EntityManager,
+    actor: Actor,
+    editionIds: string[],
+    reason: 'revoked' | 'erasure' | 'corrected',
+  ): Promise<{ storageKeys: string[]; retired: RetiredBundle[] }> {
+    const retired = await this.repository.revokeLiveOfEditions(tx, editionIds, this.clock.now());
+    if (retired.length) await this.audit.recordMany(tx, actor, retired.map((b) => revokedEvent(b, reason)));
+    return { storageKeys: storageKeysOf(retired), retired };
+  }
+
+  /** Erasure, first thing in its transaction: see `BundlesRepository.lockListsOfMember`. */
+  lockListsOfMember(tx: EntityManager, memberId: string): Promise<void> {
+    return this.repository.lockListsOfMember(tx, memberId);
   }
 
   /**

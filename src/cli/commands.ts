@@ -85,11 +85,12 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'publish',
-    usage: 'publish --network SLUG [--list SLUG]',
+    usage: 'publish --network SLUG [--list SLUG] [--force]',
     description: 'Takes an edition of a list now and builds every bundle (sharing the work with a running server).',
     options: {
       network: { value: 'SLUG', description: 'the network' },
       list: { value: 'SLUG', description: 'the list; without it the network must have exactly one' },
+      force: { description: 'publish even when content and recipients are unchanged since the last edition' },
     },
     load: async () => (await import('./commands/publish.command.js')).publishCommand,
   },

@@ -3,11 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config.js';
+import { formText } from '../common/web/locale.js';
 import { Public } from '../common/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { LOGGER } from '../common/logger.module.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { DistributionService } from '../distribution/distribution.service.js';
+import { CorrectionsService } from '../editions/corrections.service.js';
 import { EditionsService } from '../editions/editions.service.js';
 import { ListsService } from '../lists/lists.service.js';
 import { MembersService } from '../members/members.service.js';
@@ -31,6 +33,7 @@ export class ConsoleDistributionController {
     private readonly networks: NetworksService,
     private readonly lists: ListsService,
     private readonly editions: EditionsService,
+    private readonly corrections: CorrectionsService,
     private readonly members: MembersService,
     private readonly notices: NoticesService,
     private readonly distribution: DistributionService,
@@ -49,12 +52,21 @@ export class ConsoleDistributionController {
     sendPage(res, listPage(consoleContext(req, res, this.config.orgName), await this.listView(req, listId), this.config.timeZone));
   }
 
-  /** Publish now: the edition is created at once; the page then follows its bundles being built. */
+  /**
+   * Publish now: the edition is created at once; the page then follows its bundles being built. With
+   * nothing changed since the last edition the page asks first, and its second button posts `force`.
+   */
   @Post('lister/:listId/udsend')
   async publish(@Param('listId', UuidPipe) listId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    const { edition } = await this.editions.publish(staff(req), listId);
-    this.buildInBackground(edition.id);
-    res.redirect(303, `/console/udgaver/${edition.id}`);
+    try {
+      const { edition } = await this.editions.publish(staff(req), listId, { force: formText(req.body?.force) === '1' });
+      this.buildInBackground(edition.id);
+      res.redirect(303, `/console/udgaver/${edition.id}`);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'EDITION_UNCHANGED') throw error;
+      const ctx = consoleContext(req, res, this.config.orgName);
+      sendPage(res, listPage(ctx, await this.listView(req, listId), this.config.timeZone, { confirmUnchanged: true }), 409);
+    }
   }
 
   @Get('udgaver/:editionId')
@@ -78,7 +90,7 @@ export class ConsoleDistributionController {
   /** One click: a corrected edition of the same list, and the old one's undelivered bundles revoked. */
   @Post('udgaver/:editionId/ret')
   async correct(@Param('editionId', UuidPipe) editionId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    const { corrected } = await this.editions.correct(staff(req), editionId);
+    const { corrected } = await this.corrections.correct(staff(req), editionId);
     this.buildInBackground(corrected.id);
     res.redirect(303, `/console/udgaver/${corrected.id}`);
   }

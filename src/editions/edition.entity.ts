@@ -25,6 +25,8 @@ export class EditionEntity {
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
   /** A member it listed was erased since: its recipients hold an outdated copy (art. 19). */
   @Column({ name: 'correction_needed_since', type: 'timestamptz', nullable: true }) correctionNeededSince!: Date | null;
+  /** The corrected edition whose publication settles the flag above (set when this edition's copies were retired for it). */
+  @Column({ name: 'correction_edition_id', type: 'uuid', nullable: true }) correctionEditionId!: string | null;
   /** Retention removed the contact values from the snapshot; member ids, counts and hash stay. */
   @Column({ name: 'contact_values_purged_at', type: 'timestamptz', nullable: true }) contactValuesPurgedAt!: Date | null;
 }

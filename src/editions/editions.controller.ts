@@ -1,16 +1,20 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/auth.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
-import { BundleStatusDto, EditionDto, EditionPreviewDto } from './dto/edition.dto.js';
+import { BundleStatusDto, EditionDto, EditionPreviewDto, PublishEditionDto } from './dto/edition.dto.js';
+import { CorrectionsService } from './corrections.service.js';
 import { EditionsService } from './editions.service.js';
 
 @ApiTags('editions')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class EditionsController {
-  constructor(private readonly editions: EditionsService) {}
+  constructor(
+    private readonly editions: EditionsService,
+    private readonly corrections: CorrectionsService,
+  ) {}
 
   @Get('lists/:listId/preview')
   @Roles('admin', 'coordinator')
@@ -22,8 +26,9 @@ export class EditionsController {
   @Post('lists/:listId/editions')
   @Roles('admin', 'coordinator')
   @ApiCreatedResponse({ type: EditionDto, description: 'publishes now (or waits for approval when the list requires it)' })
-  async publish(@CurrentActor() actor: Actor, @Param('listId', UuidPipe) listId: string) {
-    return (await this.editions.publish(actor, listId)).edition;
+  @ApiConflictResponse({ description: 'EDITION_UNCHANGED: rows and recipients are those of the last edition; force: true publishes anyway' })
+  async publish(@CurrentActor() actor: Actor, @Param('listId', UuidPipe) listId: string, @Body() body: PublishEditionDto) {
+    return (await this.editions.publish(actor, listId, { force: body?.force === true })).edition;
   }
 
   @Get('lists/:listId/editions')
@@ -65,16 +70,16 @@ export class EditionsController {
   @Post('editions/:editionId/revoke')
   @Roles('admin', 'coordinator')
   @HttpCode(200)
-  @ApiOkResponse({ type: EditionDto, description: 'revokes every bundle not yet downloaded and deletes its file' })
+  @ApiOkResponse({ type: EditionDto, description: 'revokes every bundle of the edition, downloaded or not, and deletes its file' })
   revoke(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
     return this.editions.revoke(actor, editionId);
   }
 
   @Post('editions/:editionId/correct')
   @Roles('admin', 'coordinator')
-  @ApiCreatedResponse({ description: 'publishes a corrected edition of the same list and revokes this one' })
+  @ApiCreatedResponse({ description: 'publishes a corrected edition of the same list and revokes this one with all its bundles' })
   correct(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
-    return this.editions.correct(actor, editionId);
+    return this.corrections.correct(actor, editionId);
   }
 
   @Get('networks/:networkId/members/:memberId/live-editions')

@@ -13,6 +13,15 @@ const ROWS_WITHOUT_MEMBER = `coalesce((SELECT jsonb_agg(r ORDER BY n) FROM jsonb
 /** The field names the snapshot's rows hold values for (SQL over `e`). */
 const FIELDS_WITH_VALUES = `coalesce((SELECT jsonb_agg(DISTINCT k) FROM jsonb_array_elements(e.snapshot -> 'rows') AS r, jsonb_object_keys(r -> 'values') AS k), '[]'::jsonb)`;
 
+export interface ErasedRows {
+  id: string;
+  listId: string;
+  networkId: string;
+  /** The state before the erasure. */
+  state: EditionState;
+  flagged: boolean;
+}
+
 export interface FlaggedEditionRow {
   id: string;
   listId: string;
@@ -57,6 +66,17 @@ export class EditionsRepository {
       .where('e.list_id = :listId', { listId })
       .andWhere("e.state IN ('building', 'published')")
       .orderBy('e.created_at', 'DESC')
+      .getOne();
+  }
+
+  /** The newest edition of the list that is not revoked (waiting for approval, building or published). */
+  async latestLive(listId: string, tx?: EntityManager): Promise<EditionEntity | null> {
+    return this.manager(tx)
+      .createQueryBuilder(EditionEntity, 'e')
+      .where('e.list_id = :listId', { listId })
+      .andWhere("e.state IN ('awaiting_approval', 'building', 'published')")
+      .orderBy('e.created_at', 'DESC')
+      .addOrderBy('e.id', 'DESC')
       .getOne();
   }
 
@@ -119,30 +139,31 @@ export class EditionsRepository {
    * copy (not one whose values retention already removed). An edition still awaiting approval also
    * loses the member as a recipient.
    */
-  async eraseMemberRows(tx: EntityManager, memberId: string, at: Date): Promise<{ id: string; networkId: string; state: EditionState; flagged: boolean }[]> {
+  async eraseMemberRows(tx: EntityManager, memberId: string, at: Date): Promise<ErasedRows[]> {
     const listed = JSON.stringify([{ memberId }]);
-    const [pending]: [{ id: string; network_id: string; state: EditionState }[], number] = await tx.query(
+    const [pending]: [{ id: string; list_id: string; network_id: string; state: EditionState }[], number] = await tx.query(
       `UPDATE edition e
           SET snapshot = jsonb_set(jsonb_set(e.snapshot, '{rows}', ${ROWS_WITHOUT_MEMBER}), '{recipients}', (e.snapshot -> 'recipients') - $1::text),
               row_count = jsonb_array_length(${ROWS_WITHOUT_MEMBER}),
               recipient_count = jsonb_array_length((e.snapshot -> 'recipients') - $1::text)
         WHERE e.state = 'awaiting_approval' AND (e.snapshot -> 'rows' @> $2::jsonb OR e.snapshot -> 'recipients' ? $1::text)
-        RETURNING e.id, e.network_id, e.state`,
+        RETURNING e.id, e.list_id, e.network_id, e.state`,
       [memberId, listed],
     );
     // Retention already emptied an old edition's values: nothing of the member's is left to correct.
     const FLAGGABLE = `(e.state IN ('building', 'published') AND e.contact_values_purged_at IS NULL)`;
-    const [distributed]: [{ id: string; network_id: string; state: EditionState; flagged: boolean }[], number] = await tx.query(
+    type DistributedRow = { id: string; list_id: string; network_id: string; state: EditionState; flagged: boolean };
+    const [distributed]: [DistributedRow[], number] = await tx.query(
       `UPDATE edition e
           SET snapshot = jsonb_set(e.snapshot, '{rows}', ${ROWS_WITHOUT_MEMBER}),
               correction_needed_since = CASE WHEN ${FLAGGABLE} THEN coalesce(e.correction_needed_since, $3) ELSE e.correction_needed_since END
         WHERE e.state <> 'awaiting_approval' AND e.snapshot -> 'rows' @> $2::jsonb
-        RETURNING e.id, e.network_id, e.state, ${FLAGGABLE} AS flagged`,
+        RETURNING e.id, e.list_id, e.network_id, e.state, ${FLAGGABLE} AS flagged`,
       [memberId, listed, at],
     );
     return [
-      ...pending.map((r) => ({ id: r.id, networkId: r.network_id, state: r.state, flagged: false })),
-      ...distributed.map((r) => ({ id: r.id, networkId: r.network_id, state: r.state, flagged: r.flagged })),
+      ...pending.map((r) => ({ id: r.id, listId: r.list_id, networkId: r.network_id, state: r.state, flagged: false })),
+      ...distributed.map((r) => ({ id: r.id, listId: r.list_id, networkId: r.network_id, state: r.state, flagged: r.flagged })),
     ];
   }
 
@@ -158,15 +179,24 @@ export class EditionsRepository {
     );
   }
 
-  /** A corrected edition of the list went out: older flagged editions of it are settled. */
-  async clearCorrection(tx: EntityManager, listId: string, before: Date): Promise<string[]> {
-    const [rows]: [{ id: string }[], number] = await tx.query(
+  /** These flagged editions' copies were retired for `correctionId`: its publication settles them. */
+  async linkCorrection(tx: EntityManager, editionIds: string[], correctionId: string): Promise<void> {
+    if (editionIds.length === 0) return;
+    await tx.query(`UPDATE edition SET correction_edition_id = $2 WHERE id = ANY($1::uuid[]) AND correction_needed_since IS NOT NULL`, [
+      editionIds,
+      correctionId,
+    ]);
+  }
+
+  /** The correction went out: the editions linked to it are settled (no other flagged edition of the list). */
+  async settleCorrectedBy(tx: EntityManager, correctionId: string): Promise<{ id: string; networkId: string }[]> {
+    const [rows]: [{ id: string; network_id: string }[], number] = await tx.query(
       `UPDATE edition SET correction_needed_since = NULL
-        WHERE list_id = $1 AND correction_needed_since IS NOT NULL AND created_at < $2
-        RETURNING id`,
-      [listId, before],
+        WHERE correction_edition_id = $1 AND correction_needed_since IS NOT NULL
+        RETURNING id, network_id`,
+      [correctionId],
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ id: r.id, networkId: r.network_id }));
   }
 
   /**

@@ -17,7 +17,7 @@ import { NetworksService } from '../networks/networks.service.js';
 import type { BundleProgressDto, BundleStatusDto, EditionDto, EditionPreviewDto } from './dto/edition.dto.js';
 import { buildSnapshot, contentHash, diffSnapshots, recipientsOf, type StoredSnapshot } from './edition-snapshot.js';
 import { EditionEntity } from './edition.entity.js';
-import { editionNotAwaitingApproval, editionNotFound, fourEyes, onlyStaffApprove } from './editions.errors.js';
+import { editionNotAwaitingApproval, editionNotFound, editionUnchanged, fourEyes, onlyStaffApprove } from './editions.errors.js';
 import { EditionsRepository, type FlaggedEditionRow } from './editions.repository.js';
 
 export interface PublishResult {
@@ -40,6 +40,8 @@ export interface EditionDocument {
   recipients: StoredSnapshot['recipients'];
   formats: ContactListEntity['formats'];
 }
+
+const sameMembers = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 function progressDto(p: BundleProgress): BundleProgressDto {
   const total = Object.values(p).reduce((a, b) => a + b, 0);
@@ -115,11 +117,12 @@ export class EditionsService {
    * transaction. A scheduled slot is unique per list: a second instance firing the same slot
    * finds it taken and creates nothing.
    */
-  async publish(actor: Actor, listId: string, options: { slot?: Date } = {}): Promise<PublishResult> {
+  async publish(actor: Actor, listId: string, options: { slot?: Date; force?: boolean } = {}): Promise<PublishResult> {
     this.assertCanWrite(actor);
     const list = await this.lists.reachable(actor, listId);
     const slot = options.slot ?? null;
-    const attempt = () => this.createEdition(actor, list, slot);
+    const force = options.force ?? false;
+    const attempt = () => this.dataSource.transaction('REPEATABLE READ', (tx) => this.createInTx(tx, actor, list, { slot, force }));
     const outcome = await attempt().catch(async (error: unknown) => {
       // Under REPEATABLE READ a concurrent instance handling the same slot surfaces as a
       // serialization failure or unique violation. Trying once more sees what it committed: the
@@ -133,52 +136,73 @@ export class EditionsService {
     return { edition: toDto(edition), created: outcome.created, skipped: outcome.skipped };
   }
 
-  private createEdition(actor: Actor, list: ContactListEntity, slot: Date | null): Promise<{ edition: EditionEntity | undefined; created: boolean; skipped: boolean }> {
-    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
-      const now = this.clock.now();
-      const snapshot = await this.takeSnapshot(tx, list, now);
-      const hash = contentHash(snapshot);
-      const previous = await this.repository.latestPublished(list.id, tx);
-      if (slot && list.skipUnchanged && previous?.contentHash === hash) {
-        await this.lists.markSlotSkipped(tx, list.id, slot);
-        await this.audit.record(tx, actor, {
-          action: 'edition.slot_skipped',
-          subjectType: 'list',
-          subjectId: list.id,
-          networkId: list.networkId,
-          detail: { slot: slot.toISOString(), unchangedSince: previous.id, contentHash: hash },
-        });
-        return { edition: previous, created: false, skipped: true };
-      }
-      const edition = Object.assign(new EditionEntity(), {
-        id: newId(),
-        listId: list.id,
-        networkId: list.networkId,
-        slot,
-        state: list.requiresApproval ? 'awaiting_approval' : 'building',
-        snapshot,
-        contentHash: hash,
-        diff: diffSnapshots(previous?.snapshot, snapshot),
-        rowCount: snapshot.rows.length,
-        recipientCount: snapshot.recipients.length,
-        requestedByType: actor.type === 'staff' ? 'staff' : actor.type === 'cli' ? 'cli' : 'system',
-        requestedById: actorId(actor),
-        approvedById: null,
-        approvedAt: null,
-        createdAt: now,
-        publishedAt: null,
-      });
-      if (!(await this.repository.insertUnlessSlotTaken(tx, edition))) return { edition: undefined, created: false, skipped: false };
-      if (edition.state === 'building') await this.createBundles(tx, edition, list, now);
+  /**
+   * Creates an edition in the caller's transaction (publishing, and the corrections an erasure or
+   * "publish a corrected edition" asks for). Published by hand, content and recipients unchanged
+   * since the list's last live edition publish nothing unless `force`: the recipients already hold it.
+   */
+  async createInTx(
+    tx: EntityManager,
+    actor: Actor,
+    list: ContactListEntity,
+    { slot, force, reason }: { slot: Date | null; force: boolean; reason?: 'erasure' | 'correction' },
+  ): Promise<{ edition: EditionEntity | undefined; created: boolean; skipped: boolean }> {
+    const now = this.clock.now();
+    const snapshot = await this.takeSnapshot(tx, list, now);
+    const hash = contentHash(snapshot);
+    const previous = await this.repository.latestPublished(list.id, tx);
+    if (!slot && !force) {
+      const last = await this.repository.latestLive(list.id, tx);
+      if (last && last.contentHash === hash && sameMembers(last.snapshot.recipients, snapshot.recipients)) throw editionUnchanged();
+    }
+    if (slot && list.skipUnchanged && previous?.contentHash === hash) {
+      await this.lists.markSlotSkipped(tx, list.id, slot);
       await this.audit.record(tx, actor, {
-        action: 'edition.created',
-        subjectType: 'edition',
-        subjectId: edition.id,
+        action: 'edition.slot_skipped',
+        subjectType: 'list',
+        subjectId: list.id,
         networkId: list.networkId,
-        detail: { listId: list.id, slot: slot?.toISOString() ?? null, state: edition.state, rows: edition.rowCount, recipients: edition.recipientCount, contentHash: hash },
+        detail: { slot: slot.toISOString(), unchangedSince: previous.id, contentHash: hash },
       });
-      return { edition, created: true, skipped: false };
+      return { edition: previous, created: false, skipped: true };
+    }
+    const edition = Object.assign(new EditionEntity(), {
+      id: newId(),
+      listId: list.id,
+      networkId: list.networkId,
+      slot,
+      state: list.requiresApproval ? 'awaiting_approval' : 'building',
+      snapshot,
+      contentHash: hash,
+      diff: diffSnapshots(previous?.snapshot, snapshot),
+      rowCount: snapshot.rows.length,
+      recipientCount: snapshot.recipients.length,
+      requestedByType: actor.type === 'staff' ? 'staff' : actor.type === 'cli' ? 'cli' : 'system',
+      requestedById: actorId(actor),
+      approvedById: null,
+      approvedAt: null,
+      createdAt: now,
+      publishedAt: null,
     });
+    if (!(await this.repository.insertUnlessSlotTaken(tx, edition))) return { edition: undefined, created: false, skipped: false };
+    if (edition.state === 'building') await this.createBundles(tx, edition, list, now);
+    await this.audit.record(tx, actor, {
+      action: 'edition.created',
+      subjectType: 'edition',
+      subjectId: edition.id,
+      networkId: list.networkId,
+      detail: {
+        listId: list.id,
+        slot: slot?.toISOString() ?? null,
+        state: edition.state,
+        rows: edition.rowCount,
+        recipients: edition.recipientCount,
+        contentHash: hash,
+        ...(force && !slot ? { forced: true } : {}),
+        ...(reason ? { reason } : {}),
+      },
+    });
+    return { edition, created: true, skipped: false };
   }
 
   private async createBundles(tx: EntityManager, edition: EditionEntity, list: ContactListEntity, from: Date): Promise<void> {
@@ -240,60 +264,44 @@ export class EditionsService {
     }));
   }
 
-  /** Revokes every bundle nobody downloaded yet and deletes its file; the edition is marked revoked. */
+  /**
+   * Revokes every live bundle, downloaded or not (a withdrawn edition is fetched by nobody again), and
+   * deletes the files after the commit; the edition is marked revoked.
+   */
   async revoke(actor: Actor, editionId: string): Promise<EditionDto> {
     this.assertCanWrite(actor);
     const edition = await this.reachable(actor, editionId);
-    const keys = await this.dataSource.transaction(async (tx) => {
-      const revokedKeys = await this.bundles.revokeUndelivered(tx, actor, editionId, edition.networkId);
-      await this.repository.setState(tx, editionId, 'revoked');
-      await this.audit.record(tx, actor, { action: 'edition.revoked', subjectType: 'edition', subjectId: editionId, networkId: edition.networkId, detail: { bundles: revokedKeys.length } });
-      return revokedKeys;
-    });
+    const keys = await this.dataSource.transaction((tx) => this.revokeInTx(tx, actor, edition, 'revoked'));
     await this.bundles.deleteFiles(keys);
     return this.show(actor, editionId);
+  }
+
+  /** Revokes an edition and all its live bundles in the caller's transaction; answers the files to delete after it. */
+  async revokeInTx(
+    tx: EntityManager,
+    actor: Actor,
+    edition: Pick<EditionEntity, 'id' | 'networkId'>,
+    reason: 'revoked' | 'erasure' | 'corrected',
+  ): Promise<string[]> {
+    const { storageKeys, retired } = await this.bundles.retireEditions(tx, actor, [edition.id], reason);
+    await this.repository.setState(tx, edition.id, 'revoked');
+    await this.audit.record(tx, actor, {
+      action: 'edition.revoked',
+      subjectType: 'edition',
+      subjectId: edition.id,
+      networkId: edition.networkId,
+      detail: { bundles: retired.length, reason },
+    });
+    return storageKeys;
   }
 
   /** Live editions that still list a member (after a withdrawal or leaving: candidates for recall). */
   async liveEditionsListing(actor: Actor, networkId: string, memberId: string): Promise<EditionDto[]> {
     this.assertCanWrite(actor);
     await this.networks.reachable(actor, networkId);
+    // A member of another network, or none, is "not found": ids in URLs are never trusted.
+    await this.members.assertMembership(networkId, memberId);
     return (await this.repository.liveListing(networkId, memberId)).map((e) => toDto(e));
-  }
-
-  /**
-   * Publishes a corrected edition of the same list and revokes the old one's undelivered bundles.
-   * Older editions of the list flagged after an erasure are settled by it (art. 19).
-   */
-  async correct(actor: Actor, editionId: string): Promise<{ corrected: EditionDto; revoked: EditionDto }> {
-    const old = await this.reachable(actor, editionId);
-    const result = await this.publish(actor, old.listId);
-    const revoked = await this.revoke(actor, editionId);
-    await this.dataSource.transaction(async (tx) => {
-      const cleared = await this.repository.clearCorrection(tx, old.listId, new Date(result.edition.createdAt));
-      if (cleared.length === 0) return;
-      await this.audit.recordMany(
-        tx,
-        actor,
-        cleared.map((id) => ({ action: 'edition.correction_sent', subjectType: 'edition', subjectId: id, networkId: old.networkId, detail: { correctedBy: result.edition.id } })),
-      );
-    });
-    return { corrected: result.edition, revoked: { ...revoked, correctionNeededSince: null } };
-  }
-
-  /**
-   * Erasure, in the caller's transaction: the member's row leaves every snapshot; editions already
-   * distributed are flagged for a correction. Ids only in the audit events.
-   */
-  async eraseMemberRows(tx: EntityManager, actor: Actor, memberId: string): Promise<{ scrubbed: number; flagged: string[] }> {
-    this.assertCanWrite(actor);
-    const editions = await this.repository.eraseMemberRows(tx, memberId, this.clock.now());
-    await this.audit.recordMany(
-      tx,
-      actor,
-      editions.map((e) => ({ action: 'edition.member_row_erased', subjectType: 'edition', subjectId: e.id, networkId: e.networkId, detail: { memberId, correctionNeeded: e.flagged } })),
-    );
-    return { scrubbed: editions.length, flagged: editions.filter((e) => e.flagged).map((e) => e.id) };
   }
 
   /** Editions waiting for a correction after an erasure, in the networks the actor works in. */
@@ -371,6 +379,19 @@ export class EditionsService {
         networkId: edition.networkId,
         detail: { ready: p.ready, waitingForKey: p.waiting_for_key, failed: p.failed },
       });
+      // A correction is out: the editions whose copies it replaced are settled (art. 19), and only those.
+      const settled = await this.repository.settleCorrectedBy(tx, editionId);
+      await this.audit.recordMany(
+        tx,
+        { type: 'system' },
+        settled.map((e) => ({
+          action: 'edition.correction_sent',
+          subjectType: 'edition',
+          subjectId: e.id,
+          networkId: e.networkId,
+          detail: { correctedBy: editionId },
+        })),
+      );
       return true;
     });
   }

@@ -9,7 +9,7 @@ import { forbidden } from '../common/domain-error.js';
 import { ConsentService } from '../consent/consent.service.js';
 import type { ConsentChannel } from '../consent/consent.entity.js';
 import { DataRequestsService } from '../data-requests/data-requests.service.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { CorrectionsService } from '../editions/corrections.service.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
 import { ERASED_MEMBER_NAME, erasedMemberEmail } from '../members/erased-member.js';
 import { MembersService } from '../members/members.service.js';
@@ -35,7 +35,7 @@ export class ErasureService {
     private readonly memberAuth: MemberAuthService,
     private readonly recipients: RecipientsService,
     private readonly bundles: BundlesService,
-    private readonly editions: EditionsService,
+    private readonly corrections: CorrectionsService,
     private readonly accessRequests: AccessRequestsService,
     private readonly notices: NoticesService,
     private readonly dataRequests: DataRequestsService,
@@ -46,9 +46,10 @@ export class ErasureService {
    * One action: memberships end, consent is withdrawn everywhere, the contact fields are erased (the
    * id stays as the pseudonym), the portal account with the wrapped key, the sessions, link tokens
    * and public keys are deleted, every bundle addressed to the member is revoked and its file deleted
-   * (crypto-shredding), the member's row leaves every edition snapshot and distributed editions are
-   * flagged for a correction (art. 19), access requests and mails lose the address, and open data
-   * requests are closed. Erasing again changes nothing, except to clean up anything left over (a
+   * (crypto-shredding), the member's row leaves every edition snapshot, every bundle of every edition
+   * that listed them is revoked for every recipient and each affected list gets a corrected edition
+   * (art. 19), access requests and mails lose the address, and open data requests are closed.
+   * Erasing again changes nothing, except to clean up anything left over (a
    * bundle file a crash kept, an edition published in the same instant).
    */
   async erase(actor: Actor, memberId: string, input: { channel?: ConsentChannel } = {}): Promise<ErasureResultDto> {
@@ -59,13 +60,14 @@ export class ErasureService {
     if (!member.erasedAt && !channel) throw erasureChannelRequired();
 
     const outcome = await this.dataSource.transaction(async (tx) => {
+      await this.bundles.lockListsOfMember(tx, memberId);
       const erased = await this.members.eraseInTx(tx, actor, memberId);
       const withdrawn = await this.consent.withdrawEverywhere(tx, actor, memberId, erased.networkIds, channel ?? 'portal', 'erasure');
       // The account points at one of the member's keys: it goes first.
       const account = await this.memberAuth.shredAccount(tx, actor, memberId);
       const keysDeleted = await this.recipients.deleteAllOf(tx, actor, memberId);
       const bundles = await this.bundles.revokeAllOfMember(tx, actor, memberId);
-      const editions = await this.editions.eraseMemberRows(tx, actor, memberId);
+      const editions = await this.corrections.eraseMember(tx, actor, memberId);
       const accessRequestsScrubbed = await this.accessRequests.scrubForMember(tx, actor, memberId, erased.formerEmail, ERASED_MEMBER_NAME);
       const mails = await this.notices.scrubMember(tx, actor, memberId, erased.formerEmail, erasedMemberEmail(memberId));
       const dataRequestsClosed = await this.dataRequests.closeOpen(tx, actor, memberId);
@@ -80,15 +82,18 @@ export class ErasureService {
         tokensDeleted: account.tokens,
         keysDeleted,
         bundlesRevoked: bundles.revoked,
-        bundleFilesDeleted: bundles.storageKeys.length,
+        copiesRetired: editions.copiesRetired,
+        bundleFilesDeleted: bundles.storageKeys.length + editions.storageKeys.length,
         editionsScrubbed: editions.scrubbed,
         editionsFlagged: editions.flagged.length,
+        correctionsCreated: editions.corrections.length,
         accessRequestsScrubbed,
         mailsScrubbed: mails.length,
         dataRequestsClosed,
       };
       const leftovers =
-        withdrawn.length + keysDeleted + account.sessions + account.tokens + bundles.revoked + editions.scrubbed + accessRequestsScrubbed + mails.length + dataRequestsClosed;
+        withdrawn.length + keysDeleted + account.sessions + account.tokens + bundles.revoked + editions.scrubbed + editions.copiesRetired +
+        accessRequestsScrubbed + mails.length + dataRequestsClosed;
       if (!erased.alreadyErased || leftovers > 0 || account.account) {
         const { memberId: _id, erasedAt: _at, ...counts } = result;
         await this.audit.record(tx, actor, {
@@ -98,7 +103,7 @@ export class ErasureService {
           detail: { ...counts, channel: erased.alreadyErased ? null : (channel ?? null) },
         });
       }
-      return { result, storageKeys: bundles.storageKeys, mails };
+      return { result, storageKeys: [...bundles.storageKeys, ...editions.storageKeys], mails };
     });
     // After the commit, as expiry does: a crash in between leaves a file nobody can open (its key is
     // gone) and the next erasure of the member deletes it.

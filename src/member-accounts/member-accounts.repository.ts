@@ -17,12 +17,18 @@ export class MemberAccountsRepository {
     return this.manager(tx).findOneBy(MemberAccountEntity, { memberId });
   }
 
-  /** The account of the member with this e-mail (member e-mails are stored lower-case). */
+  /**
+   * The account of the member with this e-mail (member e-mails are stored lower-case). A record kept
+   * apart because a member of another network had the address (`same_address_as`) is used only when
+   * that member has no account, the oldest first, until an administrator links them.
+   */
   async findAccountByEmail(email: string): Promise<MemberAccountEntity | null> {
     return this.manager()
       .createQueryBuilder(MemberAccountEntity, 'a')
       .innerJoin('member', 'm', 'm.id = a.member_id')
       .where('m.email = :email', { email })
+      .orderBy('m.same_address_as', 'ASC', 'NULLS FIRST')
+      .addOrderBy('m.created_at', 'ASC')
       .getOne();
   }
 

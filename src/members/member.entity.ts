@@ -14,4 +14,9 @@ export class MemberEntity {
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   /** Set by erasure (art. 17): the contact fields are gone; the id stays as the pseudonym. */
   @Column({ name: 'erased_at', type: 'timestamptz', nullable: true }) erasedAt!: Date | null;
+  /**
+   * Created with an address that a member of a network the creator cannot see already has: kept apart
+   * (saying so would reveal that membership) for an administrator to link. Never used for a login.
+   */
+  @Column({ name: 'same_address_as', type: 'uuid', nullable: true }) sameAddressAs!: string | null;
 }

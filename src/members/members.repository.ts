@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { MemberEntity } from './member.entity.js';
 import { MembershipEntity, type MembershipStatus } from './membership.entity.js';
 
@@ -23,21 +23,33 @@ export class MembersRepository {
     return this.manager(tx).findOneBy(MemberEntity, { id });
   }
 
+  /** The member whose address this is (not a record waiting to be linked to them). */
   findByEmail(email: string, tx?: EntityManager) {
-    return this.manager(tx).findOneBy(MemberEntity, { email });
+    return this.manager(tx).findOneBy(MemberEntity, { email, sameAddressAs: IsNull() });
   }
 
-  /** Which of these e-mails already belong to a member. */
-  async existingEmails(emails: string[], tx?: EntityManager): Promise<Set<string>> {
-    const found = new Set<string>();
+  /** Per e-mail already in use: every record holding it, with the networks each is (or was) in. */
+  async emailHolders(emails: string[], tx?: EntityManager): Promise<Map<string, EmailHolder[]>> {
+    const found = new Map<string, EmailHolder[]>();
     for (let i = 0; i < emails.length; i += 10_000) {
-      const rows: { email: string }[] = await this.manager(tx).query(
-        'SELECT email FROM member WHERE email = ANY($1::text[])',
+      const rows: { email: string; id: string; same_address_as: string | null; network_ids: string[] }[] = await this.manager(tx).query(
+        `SELECT m.email, m.id, m.same_address_as,
+                coalesce(array_agg(ms.network_id) FILTER (WHERE ms.network_id IS NOT NULL), '{}') AS network_ids
+           FROM member m LEFT JOIN membership ms ON ms.member_id = m.id
+          WHERE m.email = ANY($1::text[])
+          GROUP BY m.id`,
         [emails.slice(i, i + 10_000)],
       );
-      for (const r of rows) found.add(r.email);
+      for (const r of rows) {
+        found.set(r.email, [...(found.get(r.email) ?? []), { id: r.id, sameAddressAs: r.same_address_as, networkIds: r.network_ids }]);
+      }
     }
     return found;
+  }
+
+  /** Serialises the checks on one address until the caller's transaction ends. */
+  async lockEmail(tx: EntityManager, email: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('member.email'), hashtext($1))`, [email]);
   }
 
   /**
@@ -50,9 +62,9 @@ export class MembersRepository {
       const chunk = members.slice(i, i + INSERT_CHUNK);
       const column = <T>(pick: (m: MemberEntity) => T) => chunk.map(pick);
       await tx.query(
-        `INSERT INTO member (id, email, name, phone, address, postal_code, city, about_me, created_at, updated_at)
+        `INSERT INTO member (id, email, name, phone, address, postal_code, city, about_me, created_at, updated_at, same_address_as)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                              $9::timestamptz[], $10::timestamptz[])`,
+                              $9::timestamptz[], $10::timestamptz[], $11::uuid[])`,
         [
           column((m) => m.id),
           column((m) => m.email),
@@ -64,6 +76,7 @@ export class MembersRepository {
           column((m) => m.aboutMe ?? null),
           column((m) => m.createdAt.toISOString()),
           column((m) => m.updatedAt.toISOString()),
+          column((m) => m.sameAddressAs ?? null),
         ],
       );
     }
@@ -155,4 +168,10 @@ export class MembersRepository {
   async countMembers(): Promise<number> {
     return this.dataSource.manager.count(MemberEntity);
   }
+}
+
+export interface EmailHolder {
+  id: string;
+  sameAddressAs: string | null;
+  networkIds: string[];
 }

@@ -19,7 +19,7 @@ import { normaliseMember, parseMemberFile, type MemberDraft } from './import/mem
 import { MemberEntity } from './member.entity.js';
 import { ERASED_MEMBER_NAME, erasedMemberEmail } from './erased-member.js';
 import { memberEmailTaken, memberErased, memberNotFound, membershipNotFound } from './members.errors.js';
-import { MembersRepository } from './members.repository.js';
+import { MembersRepository, type EmailHolder } from './members.repository.js';
 import { MembershipEntity, type MembershipStatus } from './membership.entity.js';
 
 type NormalisedMember = Omit<MemberDraft, 'row'>;
@@ -67,9 +67,10 @@ export class MembersService {
     const value = this.normalise(input);
     try {
       return await this.dataSource.transaction(async (tx) => {
-        if (await this.repository.findByEmail(value.email, tx)) throw memberEmailTaken();
+        await this.repository.lockEmail(tx, value.email);
+        const sameAddressAs = this.addressOwner(actor, value.email, await this.repository.emailHolders([value.email], tx));
         const now = this.clock.now();
-        const member = Object.assign(new MemberEntity(), value, { id: newId(), createdAt: now, updatedAt: now });
+        const member = Object.assign(new MemberEntity(), value, { id: newId(), createdAt: now, updatedAt: now, sameAddressAs });
         await this.repository.insertMembers(tx, [member]);
         const membership = Object.assign(new MembershipEntity(), { networkId, memberId: member.id, status: 'active', joinedAt: now, updatedAt: now });
         await this.repository.insertMemberships(tx, [membership]);
@@ -80,6 +81,7 @@ export class MembersService {
           networkId,
           detail: { fields: changedFields(new MemberEntity(), value) },
         });
+        await this.recordPendingLinks(tx, actor, [member]);
         return this.toDto(actor, member, [membership]);
       });
     } catch (error) {
@@ -102,9 +104,15 @@ export class MembersService {
         const value = this.normalise({ ...member, ...patch });
         const fields = changedFields(member, value);
         if (fields.length === 0) return this.toDto(actor, member, memberships);
-        if (value.email !== member.email && (await this.repository.findByEmail(value.email, tx))) throw memberEmailTaken();
-        const updated = Object.assign(member, value, { updatedAt: this.clock.now() });
-        await this.repository.updateMember(tx, memberId, { ...value, updatedAt: updated.updatedAt });
+        const before = member.sameAddressAs;
+        let sameAddressAs = member.sameAddressAs;
+        if (value.email !== member.email) {
+          await this.repository.lockEmail(tx, value.email);
+          sameAddressAs = this.addressOwner(actor, value.email, await this.repository.emailHolders([value.email], tx));
+        }
+        const updated = Object.assign(member, value, { updatedAt: this.clock.now(), sameAddressAs });
+        await this.repository.updateMember(tx, memberId, { ...value, updatedAt: updated.updatedAt, sameAddressAs });
+        if (sameAddressAs && sameAddressAs !== before) await this.recordPendingLinks(tx, actor, [updated]);
         await this.audit.record(tx, actor, { action: 'member.updated', subjectType: 'member', subjectId: memberId, detail: { fields } });
         return this.toDto(actor, updated, memberships);
       });
@@ -229,17 +237,20 @@ export class MembersService {
   }
 
   /**
-   * All or nothing: a file with any bad row (or an e-mail that already belongs to a member)
-   * imports nothing and reports every problem with its row and field.
+   * All or nothing: a file with any bad row (or an e-mail that already belongs to a member the caller
+   * can see) imports nothing and reports every problem with its row and field.
    */
   async importFile(actor: Actor, networkId: string, bytes: Buffer, options: { dryRun: boolean }): Promise<ImportResultDto> {
     this.assertCanWrite(actor);
     await this.networks.reachable(actor, networkId);
     const parsed = await parseMemberFile(bytes);
     const problems: FieldProblem[] = [...parsed.problems];
-    const existing = await this.repository.existingEmails(parsed.drafts.map((d) => d.email));
+    const holders = await this.repository.emailHolders(parsed.drafts.map((d) => d.email));
+    const owners = new Map<string, string | null>();
     for (const draft of parsed.drafts) {
-      if (existing.has(draft.email)) {
+      try {
+        owners.set(draft.email, this.addressOwner(actor, draft.email, holders));
+      } catch {
         problems.push({ row: draft.row, field: 'email', code: 'DUPLICATE_EMAIL', message: 'a member with this e-mail address already exists' });
       }
     }
@@ -254,7 +265,7 @@ export class MembersService {
       await this.dataSource.transaction(async (tx) => {
         const now = this.clock.now();
         const members = parsed.drafts.map(({ row: _row, ...d }) =>
-          Object.assign(new MemberEntity(), d, { id: newId(), createdAt: now, updatedAt: now }),
+          Object.assign(new MemberEntity(), d, { id: newId(), createdAt: now, updatedAt: now, sameAddressAs: owners.get(d.email) ?? null }),
         );
         await this.repository.insertMembers(tx, members);
         await this.repository.insertMemberships(
@@ -266,12 +277,43 @@ export class MembersService {
           actor,
           members.map((m) => ({ action: 'member.imported', subjectType: 'member', subjectId: m.id, networkId, detail: {} })),
         );
+        await this.recordPendingLinks(tx, actor, members);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw memberEmailTaken();
       throw error;
     }
     return { ...result, created: parsed.drafts.length };
+  }
+
+  /**
+   * An address is unique among the members the actor can see: one of those holding it is
+   * MEMBER_EMAIL_TAKEN. Held only by members of networks the actor cannot see, the answer is the one
+   * for a fresh address (anything else would reveal that person's membership, which is health data):
+   * the new record is kept apart, pointing at the member who has the address (answered here) for an
+   * administrator to link. An administrator sees every network, so never creates such a record.
+   */
+  private addressOwner(actor: Actor, email: string, holders: Map<string, EmailHolder[]>): string | null {
+    const holding = holders.get(email) ?? [];
+    if (holding.some((h) => h.networkIds.some((n) => canReachNetwork(actor, n)))) throw memberEmailTaken();
+    return holding.find((h) => h.sameAddressAs === null)?.id ?? null;
+  }
+
+  /** Audit events for administrators (no network: coordinators never read them), ids only. */
+  private async recordPendingLinks(tx: EntityManager, actor: Actor, members: MemberEntity[]): Promise<void> {
+    const pending = members.filter((m) => m.sameAddressAs);
+    if (pending.length === 0) return;
+    await this.audit.recordMany(
+      tx,
+      actor,
+      pending.map((m) => ({
+        action: 'member.same_address_pending_link',
+        subjectType: 'member',
+        subjectId: m.id,
+        networkId: null,
+        detail: { existingMemberId: m.sameAddressAs },
+      })),
+    );
   }
 
   private async reachableMember(actor: Actor, memberId: string, tx?: EntityManager) {

@@ -26,6 +26,9 @@ let t: TestApp;
 const tokens: Partial<Record<Role, string>> = {};
 let networkA: string;
 let memberA: string;
+/** A member of network B only, and an id no member has: in a network-A path both are "not found". */
+let memberB: string;
+const NO_MEMBER = '00000000-0000-4000-8000-0000000000aa';
 /** Erased by the first caller allowed to; a second erasure only cleans up leftovers (200). */
 let erasableMember: string;
 let staffId: string;
@@ -50,15 +53,17 @@ beforeAll(async () => {
   tokens.badToken = 'lb_thisIsNotARealTokenAtAll0123456789';
   staffId = (await insertStaff(t.app, 'coordinator')).id;
   memberA = (await insertMember(t.app, networkA)).id;
+  memberB = (await insertMember(t.app, networkB)).id;
   erasableMember = (await insertMember(t.app, networkA)).id;
   await insertConsentText(t.app, networkA);
   const asAdmin = (r: request.Test) => r.set('Authorization', `Bearer ${tokens.admin}`);
   listA = (await asAdmin(request(t.http).post(`/api/v1/networks/${networkA}/lists`)).send({ slug: `l-${unique()}`, title: 'Liste' }).expect(201)).body.id;
   editionA = (await asAdmin(request(t.http).post(`/api/v1/lists/${listA}/editions`)).expect(201)).body.id;
+  // Unchanged content is published again only with force (EDITION_UNCHANGED otherwise).
   const requester = await insertStaff(t.app, 'coordinator', [networkA]);
   const approvalList = (await asAdmin(request(t.http).post(`/api/v1/networks/${networkA}/lists`)).send({ slug: `a-${unique()}`, title: 'Godkendes', requiresApproval: true }).expect(201)).body.id;
   for (let i = 0; i < ROLES.length; i++) {
-    const res = await request(t.http).post(`/api/v1/lists/${approvalList}/editions`).set('Authorization', `Bearer ${requester.token}`).expect(201);
+    const res = await request(t.http).post(`/api/v1/lists/${approvalList}/editions`).set('Authorization', `Bearer ${requester.token}`).send({ force: true }).expect(201);
     awaitingApproval.push(res.body.id);
   }
   const requests = t.app.get(AccessRequestsService);
@@ -138,7 +143,7 @@ const CASES: Case[] = [
   { method: 'get', route: '/api/v1/lists/{listId}', path: () => `/api/v1/lists/${listA}`, expect: staffOnly(200, 200, 404, 403) },
   { method: 'patch', route: '/api/v1/lists/{listId}', path: () => `/api/v1/lists/${listA}`, body: () => ({ title: `Liste ${unique()}` }), expect: staffOnly(200, 200, 404, 403) },
   { method: 'get', route: '/api/v1/lists/{listId}/preview', path: () => `/api/v1/lists/${listA}/preview`, expect: staffOnly(200, 200, 404, 403) },
-  { method: 'post', route: '/api/v1/lists/{listId}/editions', path: () => `/api/v1/lists/${listA}/editions`, expect: staffOnly(201, 201, 404, 403) },
+  { method: 'post', route: '/api/v1/lists/{listId}/editions', path: () => `/api/v1/lists/${listA}/editions`, body: () => ({ force: true }), expect: staffOnly(201, 201, 404, 403) },
   { method: 'get', route: '/api/v1/lists/{listId}/editions', path: () => `/api/v1/lists/${listA}/editions`, expect: staffOnly(200, 200, 404, 403) },
   { method: 'get', route: '/api/v1/editions/{editionId}', path: () => `/api/v1/editions/${editionA}`, expect: staffOnly(200, 200, 404, 403) },
   { method: 'get', route: '/api/v1/editions/{editionId}/rows', path: () => `/api/v1/editions/${editionA}/rows`, expect: staffOnly(200, 200, 404, 403) },
@@ -152,6 +157,25 @@ const CASES: Case[] = [
     path: () => `/api/v1/networks/${networkA}/members/${memberA}/live-editions`,
     expect: staffOnly(200, 200, 404, 403),
   },
+  // Every route with a member id in a network path checks that the member belongs to that network.
+  ...(['ofNetworkB', 'nobody'] as const).flatMap((who): Case[] => {
+    const base = (rest: string) => () => `/api/v1/networks/${networkA}/members/${who === 'ofNetworkB' ? memberB : NO_MEMBER}${rest}`;
+    const notFound = staffOnly(404, 404, 404, 403);
+    return [
+      { method: 'put', route: '/api/v1/networks/{networkId}/members/{memberId}/membership', path: base('/membership'), body: () => ({ status: 'paused' }), expect: notFound },
+      { method: 'get', route: '/api/v1/networks/{networkId}/members/{memberId}/consents', path: base('/consents'), expect: notFound },
+      { method: 'get', route: '/api/v1/networks/{networkId}/members/{memberId}/consents/current', path: base('/consents/current'), expect: notFound },
+      {
+        method: 'post',
+        route: '/api/v1/networks/{networkId}/members/{memberId}/consents',
+        path: base('/consents'),
+        body: () => ({ fields: ['name'], consentTextVersion: 1, channel: 'phone' }),
+        expect: notFound,
+      },
+      { method: 'post', route: '/api/v1/networks/{networkId}/members/{memberId}/consents/withdrawal', path: base('/consents/withdrawal'), body: () => ({ channel: 'paper' }), expect: notFound },
+      { method: 'get', route: '/api/v1/networks/{networkId}/members/{memberId}/live-editions', path: base('/live-editions'), expect: notFound },
+    ];
+  }),
   { method: 'get', route: '/api/v1/members/{memberId}/recipients', path: () => `/api/v1/members/${memberA}/recipients`, expect: staffOnly(200, 200, 404, 403) },
   { method: 'post', route: '/api/v1/members/{memberId}/recipients', path: () => `/api/v1/members/${memberA}/recipients`, body: () => ({ recipient: keyForMember }), expect: staffOnly(201, 201, 404, 403) },
   { method: 'post', route: '/api/v1/members/{memberId}/activation', path: () => `/api/v1/members/${memberA}/activation`, body: () => ({}), expect: staffOnly(204, 204, 404, 403) },
@@ -206,6 +230,18 @@ describe('authorization matrix', () => {
       });
     }
   }
+
+  it('asks every route with a member id in a network path about a member of another network and about no member', async () => {
+    const doc = await request(t.http).get('/api/docs-json').expect(200);
+    const memberInNetwork = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+      path.includes('/networks/{networkId}/') && path.includes('{memberId}') ? Object.keys(methods).map((m) => `${m} ${path}`) : [],
+    );
+    expect(memberInNetwork.length).toBeGreaterThanOrEqual(6);
+    for (const other of [memberB, NO_MEMBER]) {
+      const asked = new Set(CASES.filter((c) => c.path().includes(`/members/${other}`)).map((c) => `${c.method} ${c.route}`));
+      expect(memberInNetwork.filter((r) => !asked.has(r))).toEqual([]);
+    }
+  });
 
   it('covers every route the API describes (a new endpoint must join the matrix)', async () => {
     const doc = await request(t.http).get('/api/docs-json').expect(200);

@@ -181,6 +181,24 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     expect(list.body.id).toBeDefined();
   });
 
+  it('asks before publishing an edition with nothing changed, and publishes it once confirmed', async () => {
+    const m = await insertMember(t.app, network.id, { name: `Uændret ${unique()}` });
+    await grantConsent(t.app, network.id, m.id, ['name']);
+    const list = await t.app.get(ListsService).create(CLI_ACTOR, network.id, { slug: `u-${unique()}`, title: `Uændret liste ${unique()}`, columns: ['name'] });
+    await t.app.get(EditionsService).publish(CLI_ACTOR, list.id);
+    const editions = () => count(`SELECT count(*)::int AS n FROM edition WHERE list_id = $1`, [list.id]);
+    await page.goto(`/console/lister/${list.id}`);
+    const answer = page.waitForResponse((r) => r.url().endsWith('/udsend'));
+    await page.getByRole('button', { name: 'Udsend nu' }).click();
+    expect((await answer).status()).toBe(409);
+    expect(await page.getByRole('alert').innerText()).toContain('Intet er ændret siden sidste udgave');
+    expect(await editions()).toBe(1);
+    await audit(page);
+    await page.getByRole('button', { name: 'Udsend alligevel' }).click();
+    expect(page.url()).toMatch(/\/console\/udgaver\/[0-9a-f-]{36}$/);
+    expect(await editions()).toBe(2);
+  });
+
   it('handles access requests from the queue', async () => {
     const email = `queue.${unique()}@example.org`;
     const client = await fetch(`${baseUrl}/portal/adgang`);
@@ -219,8 +237,11 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await page.locator('tr', { has: page.locator(`a[href="/console/udgaver/${edition.id}"]`) }).getByRole('button', { name: /Udsend en rettet udgave/ }).click();
     // The new edition's page refreshes itself while its bundles are built (not audited: axe flags the refresh).
     expect(page.url()).toMatch(/\/console\/udgaver\/[0-9a-f-]{36}$/);
+    // The erasure revoked the edition and every copy of it at once; its flag is settled when the correction is out.
+    await t.app.get(DistributionService).drain();
     const [old] = await t.dataSource.query(`SELECT state, correction_needed_since FROM edition WHERE id = $1`, [edition.id]);
     expect(old).toEqual({ state: 'revoked', correction_needed_since: null });
+    expect(await count(`SELECT count(*)::int AS n FROM bundle WHERE edition_id = $1 AND state <> 'revoked'`, [edition.id])).toBe(0);
   });
 
   it('passes axe-core at WCAG 2.1 AA on every console page visited, with no sideways scrolling at 200 % zoom', async () => {

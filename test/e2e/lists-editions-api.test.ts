@@ -99,3 +99,21 @@ describe('preview and four-eyes approval', () => {
     expect(event).toMatchObject({ actor_id: second.id, detail: { requestedById: first.id } });
   });
 });
+
+describe('publishing unchanged content', () => {
+  it('answers 409 EDITION_UNCHANGED and publishes nothing unless the request says force', async () => {
+    const member = await insertMember(t.app, networkId);
+    await grantConsent(t.app, networkId, member.id, ['name']);
+    const list = (await as(first).post(`/api/v1/networks/${networkId}/lists`, { slug: `u-${unique()}`, title: 'U' }).expect(201)).body;
+    await as(first).post(`/api/v1/lists/${list.id}/editions`).expect(201);
+    const refused = await as(first).post(`/api/v1/lists/${list.id}/editions`).expect(409);
+    expect(refused.body.code).toBe('EDITION_UNCHANGED');
+    expect((await as(first).get(`/api/v1/lists/${list.id}/editions`).expect(200)).body).toHaveLength(1);
+    const bad = await as(first).post(`/api/v1/lists/${list.id}/editions`, { force: 'yes' }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('force');
+    await as(first).post(`/api/v1/lists/${list.id}/editions`, { force: true }).expect(201);
+    expect((await as(first).get(`/api/v1/lists/${list.id}/editions`).expect(200)).body).toHaveLength(2);
+    await grantConsent(t.app, networkId, member.id, ['name', 'email']);
+    await as(first).post(`/api/v1/lists/${list.id}/editions`).expect(201);
+  });
+});

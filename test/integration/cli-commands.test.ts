@@ -31,6 +31,19 @@ describe('command line', () => {
     expect(verify.json).toMatchObject({ ok: true });
   });
 
+  it('publishes a list, and publishes unchanged content again only with --force', async () => {
+    const [{ slug }] = await t.dataSource.query(`SELECT n.slug FROM network n JOIN contact_list l ON l.network_id = n.id ORDER BY n.slug LIMIT 1`);
+    const first = await runCli(['publish', '--network', slug], env);
+    expect(first.code).toBe(0);
+    expect(first.json).toMatchObject({ editionId: expect.any(String), state: 'published' });
+    const again = await runCli(['publish', '--network', slug], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^EDITION_UNCHANGED: /);
+    const forced = await runCli(['publish', '--network', slug, '--force'], env);
+    expect(forced.code).toBe(0);
+    expect(forced.json!.editionId).not.toBe(first.json!.editionId);
+  });
+
   it('creates a network from the command line', async () => {
     const result = await runCli(['networks:create', '--slug', 'cli-net', '--name', 'CLI-netværket'], env);
     expect(result.code).toBe(0);

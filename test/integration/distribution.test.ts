@@ -8,6 +8,7 @@ import { BundlesService } from '../../src/bundles/bundles.service.js';
 import { readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
 import { ConsentService } from '../../src/consent/consent.service.js';
 import { DistributionService } from '../../src/distribution/distribution.service.js';
+import { CorrectionsService } from '../../src/editions/corrections.service.js';
 import { EditionsService } from '../../src/editions/editions.service.js';
 import { ListsService } from '../../src/lists/lists.service.js';
 import { MembersService } from '../../src/members/members.service.js';
@@ -204,7 +205,7 @@ describe('recall, revocation and expiry', () => {
     const live = await svc().editions.liveEditionsListing(CLI_ACTOR, networkId, leaves.id);
     expect(live.map((e) => e.id)).toEqual([first.id]);
 
-    const { corrected, revoked } = await svc().editions.correct(CLI_ACTOR, first.id);
+    const { corrected, revoked } = await t.app.get(CorrectionsService).correct(CLI_ACTOR, first.id);
     await svc().distribution.drain();
     expect(revoked.state).toBe('revoked');
     expect(revoked.progress).toMatchObject({ revoked: 2, ready: 0 });
@@ -217,6 +218,38 @@ describe('recall, revocation and expiry', () => {
     const actions = (await t.dataSource.query(`SELECT action FROM audit_event WHERE network_id = $1 ORDER BY seq`, [networkId])).map((r: { action: string }) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['edition.created', 'edition.published', 'edition.revoked', 'bundle.revoked']));
     expect(await readdir(join(t.dataDir, 'bundles', first.id))).toEqual([]);
+  });
+
+  it('keeps one live edition per recipient: a newer ready bundle retires the older ones, downloaded or not, with the file', async () => {
+    const networkId = (await insertNetwork(t.app)).id;
+    await insertConsentText(t.app, networkId);
+    const reader = await insertMember(t.app, networkId, { name: 'Læser Altid' });
+    const other = await insertMember(t.app, networkId, { name: 'Anden Person' });
+    await grantConsent(t.app, networkId, reader.id, ['name']);
+    await grantConsent(t.app, networkId, other.id, ['name']);
+    await withKey(reader.id);
+    await withKey(other.id);
+    const list = await createList(networkId);
+    const otherList = await createList(networkId);
+    const first = await publishAndBuild(list.id);
+    const elsewhere = await publishAndBuild(otherList.id);
+    const readersFirst = (await svc().bundles.ofMember(reader.id)).find((b) => b.editionId === first.id)!;
+    await svc().bundles.download(reader.id, readersFirst.bundleId, 'age');
+    await grantConsent(t.app, networkId, other.id, ['name', 'email']);
+    const second = await publishAndBuild(list.id);
+
+    expect((await svc().editions.show(CLI_ACTOR, first.id)).progress).toMatchObject({ ready: 0, revoked: 2 });
+    await expect(svc().bundles.download(reader.id, readersFirst.bundleId, 'age')).rejects.toMatchObject({ code: 'BUNDLE_NOT_FOUND' });
+    await expect(svc().bundles.encryptedFile(first.id, other.id)).rejects.toMatchObject({ code: 'BUNDLE_NOT_READY' });
+    expect(await readdir(join(t.dataDir, 'bundles', first.id))).toEqual([]);
+    // The reader's portal shows one row per list: the newest edition, and the other list's own.
+    expect((await svc().bundles.ofMember(reader.id)).map((b) => b.editionId).sort()).toEqual([second.id, elsewhere.id].sort());
+    const events = await t.dataSource.query(
+      `SELECT subject_id, detail FROM audit_event WHERE action = 'bundle.revoked' AND detail ->> 'editionId' = $1`,
+      [first.id],
+    );
+    expect(events).toHaveLength(2);
+    expect(events[0].detail).toMatchObject({ reason: 'superseded', supersededBy: second.id });
   });
 
   it('deletes expired bundles from storage and keeps their rows', async () => {

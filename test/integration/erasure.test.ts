@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { AccessRequestsService } from '../../src/access-requests/access-requests.service.js';
 import { AuditService } from '../../src/audit/audit.service.js';
+import { BundlesService } from '../../src/bundles/bundles.service.js';
 import { CLI_ACTOR } from '../../src/common/actor.js';
 import { DataRequestsService } from '../../src/data-requests/data-requests.service.js';
 import { DistributionService } from '../../src/distribution/distribution.service.js';
@@ -161,8 +162,11 @@ describe('erasure (art. 17)', () => {
       sessionsDeleted: 1,
       keysDeleted: 2,
       bundlesRevoked: 2,
+      copiesRetired: 3,
+      bundleFilesDeleted: 5,
       editionsScrubbed: 2,
       editionsFlagged: 2,
+      correctionsCreated: 2,
       accessRequestsScrubbed: 1,
       dataRequestsClosed: 1,
     });
@@ -172,14 +176,13 @@ describe('erasure (art. 17)', () => {
     expect(await canaryHits(canaries)).toEqual([]);
   });
 
-  it('deletes every bundle file addressed to the member and keeps the other recipients\' files', async () => {
+  it("deletes every bundle file of every edition that listed the member, the other recipients' copies too", async () => {
     const root = join(t.dataDir, 'bundles');
-    for (const key of ownBundleKeys) expect(existsSync(join(root, key))).toBe(false);
-    for (const key of otherBundleKeys) expect(existsSync(join(root, key))).toBe(true);
-    const names = (await filesUnder(root)).map((f) => f.slice(root.length + 1));
-    expect(names.sort()).toEqual([...otherBundleKeys].sort());
+    for (const key of [...ownBundleKeys, ...otherBundleKeys]) expect(existsSync(join(root, key))).toBe(false);
+    expect(await filesUnder(root)).toEqual([]);
     const states = await t.dataSource.query(`SELECT DISTINCT state, recipients FROM bundle WHERE member_id = $1`, [member.id]);
     expect(states).toEqual([{ state: 'revoked', recipients: [] }]);
+    expect(await t.dataSource.query(`SELECT DISTINCT state FROM bundle WHERE edition_id = ANY($1::uuid[])`, [editions])).toEqual([{ state: 'revoked' }]);
   });
 
   it('leaves no copy of a mail to the member in the outbox folder', async () => {
@@ -232,16 +235,22 @@ describe('erasure (art. 17)', () => {
   it('changes nothing when asked a second time', async () => {
     const before = (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event`))[0].n;
     const res = await request(t.http).post(`/api/v1/members/${member.id}/erasure`).set('Authorization', `Bearer ${coordinator.token}`).send({}).expect(200);
-    expect(res.body).toMatchObject({ alreadyErased: true, consentWithdrawals: 0, bundlesRevoked: 0, editionsScrubbed: 0, mailsScrubbed: 0, accessRequestsScrubbed: 0 });
+    expect(res.body).toMatchObject({ alreadyErased: true, consentWithdrawals: 0, bundlesRevoked: 0, copiesRetired: 0, correctionsCreated: 0, editionsScrubbed: 0, mailsScrubbed: 0, accessRequestsScrubbed: 0 });
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event`))[0].n).toBe(before);
   });
 
   it('never lists the member again, and refuses to bring them back', async () => {
-    const lists = await t.dataSource.query(`SELECT list_id FROM edition WHERE id = $1`, [editions[0]]);
-    const next = await t.app.get(EditionsService).publish(CLI_ACTOR, lists[0].list_id);
-    const [snapshot] = await t.dataSource.query(`SELECT snapshot FROM edition WHERE id = $1`, [next.edition.id]);
-    expect(snapshot.snapshot.rows.map((r: { memberId: string }) => r.memberId)).not.toContain(member.id);
-    expect(snapshot.snapshot.recipients).not.toContain(member.id);
+    // The erasure published a corrected edition of each list at once: without the member.
+    const corrected = await t.dataSource.query(
+      `SELECT c.snapshot, c.state FROM edition c JOIN edition e ON e.list_id = c.list_id WHERE e.id = ANY($1::uuid[]) AND c.created_at > e.created_at`,
+      [editions],
+    );
+    expect(corrected).toHaveLength(2);
+    for (const c of corrected) {
+      expect(c.state).toBe('building');
+      expect(c.snapshot.rows.map((r: { memberId: string }) => r.memberId)).not.toContain(member.id);
+      expect(c.snapshot.recipients).not.toContain(member.id);
+    }
     await request(t.http)
       .put(`/api/v1/networks/${network1.id}/members/${member.id}/membership`)
       .set('Authorization', `Bearer ${coordinator.token}`)
@@ -250,10 +259,11 @@ describe('erasure (art. 17)', () => {
     await request(t.http).patch(`/api/v1/members/${member.id}`).set('Authorization', `Bearer ${coordinator.token}`).send({ city: 'Odense' }).expect(409);
   });
 
-  it('settles the flag when a corrected edition goes out', async () => {
-    await request(t.http).post(`/api/v1/editions/${editions[0]}/correct`).set('Authorization', `Bearer ${coordinator.token}`).expect(201);
-    const [row] = await t.dataSource.query(`SELECT correction_needed_since FROM edition WHERE id = $1`, [editions[0]]);
-    expect(row.correction_needed_since).toBeNull();
+  it('settles the flags when the corrected editions go out', async () => {
+    expect((await t.dataSource.query(`SELECT correction_needed_since FROM edition WHERE id = $1`, [editions[0]]))[0].correction_needed_since).toBeInstanceOf(Date);
+    await t.app.get(DistributionService).drain();
+    const rows = await t.dataSource.query(`SELECT correction_needed_since FROM edition WHERE id = ANY($1::uuid[])`, [editions]);
+    expect(rows).toEqual([{ correction_needed_since: null }, { correction_needed_since: null }]);
     expect(await t.app.get(AuditService).verify()).toMatchObject({ ok: true });
   });
 
@@ -292,5 +302,127 @@ describe('objection (art. 21)', () => {
     expect(again.body.withdrawals).toBe(0);
     const bad = await request(t.http).post(`/api/v1/members/${m.id}/objection`).set('Authorization', `Bearer ${coordinator.token}`).send({ channel: 'portal' }).expect(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('erasure retires every stored copy that holds the member (art. 17, 19)', () => {
+  let networkId: string;
+  let coordinator: Awaited<ReturnType<typeof insertStaff>>;
+  let approver: Awaited<ReturnType<typeof insertStaff>>;
+  let listId: string;
+  let approvalListId: string;
+  const m: Record<'x' | 'y' | 'z' | 'w', { id: string }> = {} as never;
+  let e1: string;
+  let e2: string;
+  let a1: string;
+  let filesBefore: string[];
+  let liveBefore: string[];
+
+  const bundleOf = async (editionId: string, memberId: string) =>
+    (await t.dataSource.query(`SELECT id, state, storage_key FROM bundle WHERE edition_id = $1 AND member_id = $2`, [editionId, memberId]))[0];
+  const flag = async (editionId: string) => (await t.dataSource.query(`SELECT correction_needed_since FROM edition WHERE id = $1`, [editionId]))[0].correction_needed_since;
+  const newerEditions = async (list: string, than: string) =>
+    t.dataSource.query(`SELECT id, state, snapshot FROM edition WHERE list_id = $1 AND created_at > (SELECT created_at FROM edition WHERE id = $2) ORDER BY created_at`, [list, than]);
+
+  beforeAll(async () => {
+    networkId = (await insertNetwork(t.app)).id;
+    await insertConsentText(t.app, networkId);
+    coordinator = await insertStaff(t.app, 'coordinator', [networkId]);
+    approver = await insertStaff(t.app, 'coordinator', [networkId]);
+    const lists = t.app.get(ListsService);
+    listId = (await lists.create(CLI_ACTOR, networkId, { slug: `l-${unique()}`, title: 'Liste', columns: ['name', 'email'] })).id;
+    approvalListId = (await lists.create(CLI_ACTOR, networkId, { slug: `a-${unique()}`, title: 'Godkendes', columns: ['name'], requiresApproval: true })).id;
+    const activation = t.app.get(ActivationService);
+    for (const label of ['x', 'y', 'z', 'w'] as const) {
+      m[label] = await insertMember(t.app, networkId);
+      await grantConsent(t.app, networkId, m[label].id, ['name', 'email']);
+      await activation.activateForDemo(CLI_ACTOR, m[label].id, PASSWORD);
+    }
+    const bundles = t.app.get(BundlesService);
+    e1 = await publishAndBuild(listId);
+    a1 = (await t.app.get(EditionsService).publish(CLI_ACTOR, approvalListId)).edition.id;
+    await request(t.http).post(`/api/v1/editions/${a1}/approve`).set('Authorization', `Bearer ${approver.token}`).expect(200);
+    await t.app.get(DistributionService).drain();
+    // W fetched the first edition and then left: that copy is never replaced by a newer edition.
+    await bundles.download(m.w.id, (await bundleOf(e1, m.w.id)).id, 'age');
+    await t.app.get(MembersService).setMembershipStatus(CLI_ACTOR, networkId, m.w.id, 'left');
+    await t.app.get(DataRequestsService).requestErasure(m.x.id);
+    e2 = await publishAndBuild(listId);
+    await bundles.download(m.y.id, (await bundleOf(e2, m.y.id)).id, 'age');
+    filesBefore = (await t.dataSource.query(`SELECT storage_key FROM bundle WHERE edition_id = ANY($1::uuid[]) AND storage_key IS NOT NULL`, [[e1, e2, a1]])).map(
+      (r: { storage_key: string }) => r.storage_key,
+    );
+    liveBefore = (
+      await t.dataSource.query(`SELECT id FROM bundle WHERE edition_id = ANY($1::uuid[]) AND member_id <> $2 AND state NOT IN ('revoked', 'expired')`, [[e1, e2, a1], m.x.id])
+    ).map((r: { id: string }) => r.id);
+  });
+
+  it('revokes at once every bundle of every edition that listed the member, for every recipient, downloaded or not, and deletes the files', async () => {
+    expect((await bundleOf(e2, m.z.id)).state).toBe('ready');
+    expect(filesBefore.length).toBeGreaterThanOrEqual(6);
+    await request(t.http).post(`/api/v1/members/${m.x.id}/erasure`).set('Authorization', `Bearer ${coordinator.token}`).send({}).expect(200);
+
+    const live = await t.dataSource.query(`SELECT id, edition_id, member_id, state FROM bundle WHERE edition_id = ANY($1::uuid[]) AND state NOT IN ('revoked', 'expired')`, [[e1, e2, a1]]);
+    expect(live).toEqual([]);
+    const bundles = t.app.get(BundlesService);
+    await expect(bundles.download(m.w.id, (await bundleOf(e1, m.w.id)).id, 'age')).rejects.toMatchObject({ code: 'BUNDLE_NOT_FOUND' });
+    await expect(bundles.download(m.y.id, (await bundleOf(e2, m.y.id)).id, 'age')).rejects.toMatchObject({ code: 'BUNDLE_NOT_FOUND' });
+    await expect(bundles.encryptedFile(e2, m.z.id)).rejects.toMatchObject({ code: 'BUNDLE_NOT_READY' });
+    for (const key of filesBefore) expect(existsSync(join(t.dataDir, 'bundles', key))).toBe(false);
+  });
+
+  it('audits every retirement in the erasure transaction', async () => {
+    // W's downloaded copy of the first edition and Y's and Z's of the second (the first one's were retired by the second).
+    expect(liveBefore.length).toBeGreaterThanOrEqual(4);
+    const events: { subject_id: string; detail: { reason: string } }[] = await t.dataSource.query(
+      `SELECT subject_id, detail FROM audit_event WHERE action = 'bundle.revoked' AND detail ->> 'reason' = 'erasure' AND subject_id = ANY($1::text[])`,
+      [liveBefore],
+    );
+    expect(events.map((e) => e.subject_id).sort()).toEqual([...liveBefore].sort());
+    expect(await t.app.get(AuditService).verify()).toMatchObject({ ok: true });
+  });
+
+  it('publishes a corrected edition of each affected list on its own, without the member; one waits for approval', async () => {
+    const [corrected] = await newerEditions(listId, e2);
+    expect(corrected.state).toBe('building');
+    expect(corrected.snapshot.rows.map((r: { memberId: string }) => r.memberId)).not.toContain(m.x.id);
+    expect(corrected.snapshot.recipients.sort()).toEqual([m.y.id, m.z.id].sort());
+    const [waiting] = await newerEditions(approvalListId, a1);
+    expect(waiting.state).toBe('awaiting_approval');
+  });
+
+  it('settles only the editions a correction actually replaced', async () => {
+    // The console's "Udsend en rettet udgave" on the first flagged edition must leave the second one flagged.
+    await request(t.http).post(`/api/v1/editions/${e1}/correct`).set('Authorization', `Bearer ${coordinator.token}`).expect(201);
+    expect(await flag(e2)).toBeInstanceOf(Date);
+    expect(await flag(a1)).toBeInstanceOf(Date);
+  });
+
+  it('sends one notice per recipient of the correction, then settles the flags; the approval list waits for its approval', async () => {
+    await t.app.get(DistributionService).drain();
+    const [corrected] = await newerEditions(listId, e2);
+    // The automatic correction and the one asked for by hand were built together: each recipient is
+    // told once, about the copy they keep (the older one is retired in the same transaction).
+    const notices: { member_id: string }[] = await t.dataSource.query(
+      `SELECT o.member_id FROM outbox_mail o JOIN bundle b ON b.id = o.bundle_id JOIN edition e ON e.id = b.edition_id
+        WHERE e.list_id = $1 AND e.created_at >= $2 AND o.kind = 'bundle_notice'`,
+      [listId, (await t.dataSource.query(`SELECT created_at FROM edition WHERE id = $1`, [corrected.id]))[0].created_at],
+    );
+    expect(notices.map((n) => n.member_id).sort()).toEqual([m.y.id, m.z.id].sort());
+    // Each recipient has one live copy of the list.
+    const live: { member_id: string }[] = await t.dataSource.query(
+      `SELECT b.member_id FROM bundle b JOIN edition e ON e.id = b.edition_id WHERE e.list_id = $1 AND b.state = 'ready'`,
+      [listId],
+    );
+    expect(live.map((r) => r.member_id).sort()).toEqual([m.y.id, m.z.id].sort());
+    expect(await flag(e1)).toBeNull();
+    expect(await flag(e2)).toBeNull();
+    expect(await flag(a1)).toBeInstanceOf(Date);
+    const [waiting] = await newerEditions(approvalListId, a1);
+    await request(t.http).post(`/api/v1/editions/${waiting.id}/approve`).set('Authorization', `Bearer ${approver.token}`).expect(200);
+    await t.app.get(DistributionService).drain();
+    expect(await flag(a1)).toBeNull();
+    const settled = await t.dataSource.query(`SELECT subject_id FROM audit_event WHERE action = 'edition.correction_sent' AND subject_id = ANY($1::text[])`, [[e1, e2, a1]]);
+    expect(settled).toHaveLength(3);
   });
 });

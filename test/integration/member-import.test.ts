@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
+import { CLI_ACTOR } from '../../src/common/actor.js';
+import { ActivationService } from '../../src/member-accounts/activation.service.js';
+import { MemberAuthService } from '../../src/member-accounts/member-auth.service.js';
 import { insertMember, insertNetwork, insertStaff, unique } from '../factories/factories.js';
 import { runCli } from '../support/run-cli.js';
 import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
@@ -155,5 +158,60 @@ describe('import through the API', () => {
       [4, 'about_me'],
     ]);
     expect(await memberCount()).toBe(before);
+  });
+});
+
+describe('an address that belongs to a member of a network the caller cannot see', () => {
+  it('gets the same answer as a fresh address from the API and the import dry run, and stays linkable by an admin', async () => {
+    const networkA = await insertNetwork(t.app);
+    const networkB = await insertNetwork(t.app);
+    const coordinatorA = await insertStaff(t.app, 'coordinator', [networkA.id]);
+    const memberB = await insertMember(t.app, networkB.id);
+    const fresh = `fresh.${unique()}@example.dk`;
+    const as = (r: request.Test) => r.set('Authorization', `Bearer ${coordinatorA.token}`);
+    const dryRun = (email: string) =>
+      as(request(t.http).post(`/api/v1/networks/${networkA.id}/members/import?dryRun=true`)).set('Content-Type', 'text/csv').send(`${header}\nPer;Lund;${email};;;;;\n`);
+
+    const [freshDry, takenDry] = [await dryRun(fresh), await dryRun(memberB.email.toUpperCase())];
+    expect({ status: takenDry.status, body: takenDry.body }).toEqual({ status: freshDry.status, body: freshDry.body });
+    expect(takenDry.status).toBe(201);
+
+    const create = (email: string) => as(request(t.http).post(`/api/v1/networks/${networkA.id}/members`)).send({ name: 'Per Lund', email });
+    const [created, linked] = [await create(fresh), await create(memberB.email)];
+    const shape = (r: request.Response) => ({
+      status: r.status,
+      body: { ...r.body, id: 'x', email: 'x', memberships: r.body.memberships.map((m: object) => ({ ...m, joinedAt: 'x' })) },
+    });
+    expect(shape(linked)).toEqual(shape(created));
+    expect(linked.status).toBe(201);
+    expect(linked.body).toMatchObject({ email: memberB.email, name: 'Per Lund', memberships: [{ networkId: networkA.id, status: 'active' }] });
+    // Within network A the address is now taken, as for any member the coordinator can see.
+    expect((await create(memberB.email)).body).toMatchObject({ code: 'MEMBER_EMAIL_TAKEN' });
+    expect((await dryRun(memberB.email)).body.errors).toEqual([expect.objectContaining({ row: 2, field: 'email', code: 'DUPLICATE_EMAIL' })]);
+
+    // The person in network B is untouched; the new record remembers them for an administrator.
+    const rows = await t.dataSource.query(`SELECT id, name, same_address_as FROM member WHERE email = $1 ORDER BY created_at`, [memberB.email]);
+    expect(rows).toEqual([
+      { id: memberB.id, name: memberB.name, same_address_as: null },
+      { id: linked.body.id, name: 'Per Lund', same_address_as: memberB.id },
+    ]);
+    const [event] = await t.dataSource.query(`SELECT network_id, detail FROM audit_event WHERE action = 'member.same_address_pending_link' AND subject_id = $1`, [linked.body.id]);
+    expect(event).toEqual({ network_id: null, detail: { existingMemberId: memberB.id } });
+    const [created_] = await t.dataSource.query(`SELECT detail FROM audit_event WHERE action = 'member.created' AND subject_id = $1`, [linked.body.id]);
+    expect(JSON.stringify(created_.detail)).not.toContain(memberB.id);
+
+    // The portal login by e-mail opens the account of the member who had the address, even when the
+    // record kept apart was activated too (its invitation goes to the same mailbox).
+    const activation = t.app.get(ActivationService);
+    await activation.activateForDemo(CLI_ACTOR, linked.body.id, 'the record kept apart for now');
+    await activation.activateForDemo(CLI_ACTOR, memberB.id, 'the member who had the address');
+    const login = await t.app.get(MemberAuthService).login(memberB.email, 'the member who had the address', '127.0.0.1');
+    expect(login.session.memberId).toBe(memberB.id);
+
+    // A real import of such an address is answered as for a fresh one too.
+    const other = await insertMember(t.app, networkB.id);
+    const imported = await as(request(t.http).post(`/api/v1/networks/${networkA.id}/members/import`)).set('Content-Type', 'text/csv').send(`${header}\nOle;Lund;${other.email};;;;;\n`);
+    expect(imported.status).toBe(201);
+    expect(imported.body).toMatchObject({ created: 1 });
   });
 });

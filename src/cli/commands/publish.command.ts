@@ -11,14 +11,17 @@ import type { CliCommand } from '../command.js';
 
 const POLL_MS = 250;
 
-/** Publishes now and builds the bundles (sharing the work with any running server). */
+/**
+ * Publishes now and builds the bundles (sharing the work with any running server). Content and
+ * recipients unchanged since the last edition publish nothing (EDITION_UNCHANGED) unless --force.
+ */
 export const publishCommand: CliCommand = {
   modules: async () => [NetworksModule, ListsModule, EditionsModule, DistributionModule],
   async run(app, options, io) {
     const network = await app.get(NetworksService).bySlug(CLI_ACTOR, options.required('network'));
     const list = await app.get(ListsService).bySlug(CLI_ACTOR, network.id, options.optional('list'));
     const editions = app.get(EditionsService);
-    const { edition } = await editions.publish(CLI_ACTOR, list.id);
+    const { edition } = await editions.publish(CLI_ACTOR, list.id, { force: options.flag('force') });
     if (edition.state === 'awaiting_approval') {
       io.info('The list requires approval: a coordinator must approve the edition before bundles are built.');
       return { editionId: edition.id, bundles: 0, state: edition.state };

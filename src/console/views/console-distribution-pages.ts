@@ -81,7 +81,12 @@ export interface ListView {
   editions: { id: string; state: string; createdAt: string; rowCount: number; recipientCount: number }[];
 }
 
-export function listPage(ctx: ConsoleContext, v: ListView, timeZone: string, o: { flash?: string; errors?: FieldError[] } = {}): string {
+export function listPage(
+  ctx: ConsoleContext,
+  v: ListView,
+  timeZone: string,
+  o: { flash?: string; errors?: FieldError[]; confirmUnchanged?: boolean } = {},
+): string {
   const { t, locale } = ctx;
   const names = (list: string[]) => (list.length ? html`<ul>${list.map((n) => html`<li>${n}</li>`)}</ul>` : html`<p>–</p>`);
   return consoleLayout(
@@ -94,7 +99,13 @@ export function listPage(ctx: ConsoleContext, v: ListView, timeZone: string, o: 
 <h3>${t.diffAdded}</h3>${names(v.preview.added)}
 <h3>${t.diffRemoved}</h3>${names(v.preview.removed)}
 <h3>${t.diffChanged}</h3>${names(v.preview.changed)}
-<form method="post" action="/console/lister/${v.list.id}/udsend">${csrf(ctx)}<button type="submit">${t.publishNow}</button></form>
+${
+  o.confirmUnchanged
+    ? html`<p class="notice" role="alert">${t.editionUnchanged}</p>
+<form method="post" action="/console/lister/${v.list.id}/udsend">${csrf(ctx)}<input type="hidden" name="force" value="1">
+<button type="submit">${t.publishAnyway}</button></form>`
+    : html`<form method="post" action="/console/lister/${v.list.id}/udsend">${csrf(ctx)}<button type="submit">${t.publishNow}</button></form>`
+}
 <h2>${t.editionsTitle}</h2>
 ${table(
   [t.colEdition, t.colState, t.colCreated],

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { EDITION_STATES } from '../edition.entity.js';
 
 export class EditionDiffDto {
@@ -61,4 +62,11 @@ export class BundleStatusDto {
   @ApiProperty({ nullable: true, type: String }) builtAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) downloadedAt!: string | null;
   @ApiProperty() expiresAt!: string;
+}
+
+export class PublishEditionDto {
+  @ApiPropertyOptional({ description: 'publish even when nothing changed since the last edition (otherwise 409 EDITION_UNCHANGED)' })
+  @IsOptional()
+  @IsBoolean({ message: 'force must be true or false' })
+  force?: boolean;
 }

@@ -31,9 +31,13 @@ export class ErasureResultDto {
   @ApiProperty() tokensDeleted!: number;
   @ApiProperty() keysDeleted!: number;
   @ApiProperty() bundlesRevoked!: number;
+  @ApiProperty({ description: "other recipients' bundles revoked because their edition listed the member (downloaded or not)" })
+  copiesRetired!: number;
   @ApiProperty({ description: 'bundle files deleted from the store' }) bundleFilesDeleted!: number;
   @ApiProperty({ description: "editions whose snapshot no longer holds the member's row" }) editionsScrubbed!: number;
   @ApiProperty({ description: 'distributed editions now flagged for a corrected edition (art. 19)' }) editionsFlagged!: number;
+  @ApiProperty({ description: 'corrected editions created, one per list whose copies were retired (awaiting approval where the list asks for it)' })
+  correctionsCreated!: number;
   @ApiProperty() accessRequestsScrubbed!: number;
   @ApiProperty() mailsScrubbed!: number;
   @ApiProperty() dataRequestsClosed!: number;

@@ -109,11 +109,15 @@ export function serviceEnv(world: FaultWorld, extra: Record<string, string> = {}
   };
 }
 
-/** Publishes the list now through the service's API, as a coordinator would; answers the edition id. */
+/**
+ * Publishes the list now through the service's API, as a coordinator would; answers the edition id.
+ * `force`: a run may publish a list whose content has not changed (EDITION_UNCHANGED otherwise).
+ */
 export async function publishThroughApi(service: ServiceProcess, world: FaultWorld): Promise<string> {
   const res = await fetch(`${service.baseUrl}/api/v1/lists/${world.listId}/editions`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${world.coordinatorToken}` },
+    headers: { Authorization: `Bearer ${world.coordinatorToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ force: true }),
   });
   if (res.status !== 201) throw new Error(`publish answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
