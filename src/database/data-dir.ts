@@ -44,17 +44,24 @@ export function prepareDataDir(dataDir: string, databaseUser?: DataDirOwner): st
  * A root-only parent (/root, a 0700 temporary folder) is the usual culprit when listebud runs as root.
  */
 export function assertReachable(path: string, user: DataDirOwner, what: string): void {
+  const dir = blockedFolder(path, user);
+  if (dir) {
+    throw new DataDirError(
+      `The embedded database runs as the user "postgres" (PostgreSQL refuses root), and that user cannot pass ` +
+        `through ${dir} to reach ${what} ${resolve(path)}. Put DATA_DIR where other users may pass ` +
+        '(such as /srv/listebud or /opt), run listebud as an ordinary user, or set DATABASE_URL.',
+    );
+  }
+}
+
+/** The first folder above `path` that `user` may not pass through, if any. */
+export function blockedFolder(path: string, user: DataDirOwner): string | undefined {
   const parts = resolve(path).split('/').filter(Boolean);
   for (let i = 0; i < parts.length; i++) {
     const dir = `/${parts.slice(0, i).join('/')}`;
     const st = statSync(dir);
     const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
-    if ((st.mode & bit) === 0) {
-      throw new DataDirError(
-        `The embedded database runs as the user "postgres" (PostgreSQL refuses root), and that user cannot pass ` +
-          `through ${dir} to reach ${what} ${resolve(path)}. Put listebud and DATA_DIR where other users may pass ` +
-          '(such as /srv/listebud or /opt), run listebud as an ordinary user, or set DATABASE_URL.',
-      );
-    }
+    if ((st.mode & bit) === 0) return dir;
   }
+  return undefined;
 }

@@ -3,7 +3,8 @@ import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import pg from 'pg';
 import { assertReachable, DataDirError, prepareDataDir, type DataDirOwner } from './data-dir.js';
-import { bestLocale, databaseUser, EMBEDDED_MAJOR, findBinaries, localeEnv, runAs, type PostgresBinaries } from './postgres-binaries.js';
+import { bestLocale, databaseUser, EMBEDDED_MAJOR, findBinaries, localeEnv, reachableBinaries, runAs } from './postgres-binaries.js';
+import type { PostgresBinaries } from './postgres-binaries.js';
 import { isAlive, stopOrphanedServer } from './orphaned-server.js';
 
 /** The pg driver looks for `<dir>/.s.PGSQL.<port>`; the server listens there and on no TCP port. */
@@ -79,11 +80,8 @@ export class EmbeddedPostgres {
     acquireLock(p.lock, p.socketDir);
     const notices: string[] = [];
     try {
-      const bin = await findBinaries();
-      if (user) {
-        assertReachable(p.root, user, 'DATA_DIR');
-        assertReachable(bin.postgres, user, 'its program');
-      }
+      const bin = reachableBinaries(await findBinaries(), user);
+      if (user) assertReachable(p.root, user, 'DATA_DIR');
       ownedFolder(p.socketDir, user);
       const orphan = await stopOrphanedServer(p.pgdata);
       if (orphan) notices.push(orphan);

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DataDirOwner } from './data-dir.js';
-import { DataDirError } from './data-dir.js';
+import { blockedFolder, DataDirError } from './data-dir.js';
 
 const run = promisify(execFile);
 
@@ -30,6 +32,40 @@ export async function findBinaries(): Promise<PostgresBinaries> {
         'Run npm install again, or set DATABASE_URL to use a PostgreSQL server.',
     );
   }
+}
+
+/** Where a root-run service keeps a copy of the binaries the database user can reach. */
+export const SHARED_BINARIES_ROOT = '/var/lib/listebud';
+
+/**
+ * As root, the server runs as `postgres`, which must reach its own program. A checkout under a
+ * root-only folder (/root, a 0700 CI workspace) hides node_modules from it: then the package's
+ * binaries are copied once to a folder every user may pass (read-only, owned by root) and run from
+ * there. The copy is made beside its final place and renamed, so a half copy is never used.
+ */
+export function reachableBinaries(
+  bin: PostgresBinaries,
+  user: DataDirOwner | undefined,
+  sharedRoot = SHARED_BINARIES_ROOT,
+): PostgresBinaries {
+  if (!user || !blockedFolder(bin.postgres, user)) return bin;
+  const native = dirname(dirname(bin.postgres));
+  const target = join(sharedRoot, `postgres-${EMBEDDED_MAJOR}-${statSync(bin.postgres).size}`);
+  if (!existsSync(join(target, 'complete'))) {
+    mkdirSync(sharedRoot, { recursive: true, mode: 0o755 });
+    chmodSync(sharedRoot, 0o755);
+    const partial = `${target}.${process.pid}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    writeFileSync(join(partial, 'complete'), '');
+    rmSync(target, { recursive: true, force: true });
+    renameSync(partial, target);
+  }
+  const copied = { postgres: join(target, 'bin', 'postgres'), initdb: join(target, 'bin', 'initdb') };
+  const blocked = blockedFolder(copied.postgres, user);
+  if (blocked) throw new DataDirError(`The database user "postgres" cannot pass through ${blocked} to reach its program.`);
+  return copied;
 }
 
 /**
