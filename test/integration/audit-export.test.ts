@@ -98,7 +98,9 @@ describe('the JSONL export', () => {
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
     expect(events.at(-1)).toMatchObject({ action: 'audit.exported', actorType: 'staff' });
     expect(header.toSeq).toBe(events.length);
-    expect(checkpointLines()).toHaveLength(2);
+    // The two made before, and the one the export signed of its own head (the export event).
+    expect(checkpointLines()).toHaveLength(3);
+    expect(checkpointLines().at(-1)).toMatchObject({ seq: header.toSeq });
     rest.forEach((line, i) => {
       if (line.type === 'checkpoint') expect(rest[i - 1]).toMatchObject({ type: 'event', seq: line.seq, hash: line.hash });
     });
@@ -108,7 +110,7 @@ describe('the JSONL export', () => {
     const file = await writeLines(full);
     for (const key of [keyFiles.pem, keyFiles.json, keyText.base64, keyText.hex]) {
       const result = await verifyOffline(file, key);
-      expect(result.json).toEqual({ ok: true, events: eventLines().length, checkpoints: 2 });
+      expect(result.json).toEqual({ ok: true, events: eventLines().length, checkpoints: 3 });
       expect(result.code).toBe(0);
     }
   });
@@ -186,10 +188,11 @@ describe('the JSONL export', () => {
     const out = join(dir, 'cli-export.jsonl');
     const exported = await runCli(['audit:export', '--format', 'jsonl', '--out', out], env);
     expect(exported.code).toBe(0);
-    expect(exported.json).toMatchObject({ out, format: 'jsonl', filtered: false, checkpoints: 2 });
+    const [{ n: stored }] = await t.dataSource.query('SELECT count(*)::int AS n FROM audit_checkpoint');
+    expect(exported.json).toMatchObject({ out, format: 'jsonl', filtered: false, checkpoints: stored });
     expect((await stat(out)).mode & 0o777).toBe(0o600);
     const result = await verifyOffline(out);
-    expect(result.json).toMatchObject({ ok: true, events: exported.json!.events, checkpoints: 2 });
+    expect(result.json).toMatchObject({ ok: true, events: exported.json!.events, checkpoints: stored });
   });
 });
 
