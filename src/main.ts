@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
   const app = await createApp({ config, database, logger, jobs: true });
-  await app.listen(config.port);
-  logger.info({ port: config.port, database: database.mode, baseUrl: config.baseUrl }, 'listebud is listening');
+  await app.listen(config.port, config.host);
+  logger.info({ host: config.host, port: config.port, database: database.mode, baseUrl: config.baseUrl }, 'listebud is listening');
 
   let closing = false;
   const shutdown = async (signal: string) => {
