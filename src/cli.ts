@@ -20,7 +20,7 @@ import { recipientsAddCommand } from './cli/commands/recipients-add.command.js';
 import { reportProcessingCommand } from './cli/commands/report-processing.command.js';
 import { DomainError } from './common/domain-error.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
-import { ConfigError, loadConfig, resolveSessionSecret } from './config/load-config.js';
+import { ConfigError, loadConfig, resolveInstallationSecrets } from './config/load-config.js';
 import { openDatabase } from './database/database-target.js';
 
 const COMMANDS: CliCommand[] = [
@@ -82,7 +82,7 @@ async function main(): Promise<number> {
   const io = { readStdin, info: (line: string) => process.stdout.write(`${line}\n`) };
   if (command.runOffline && command.offline?.(commandOptions)) return report(await command.runOffline(commandOptions, io));
   const config = loadConfig();
-  resolveSessionSecret(config);
+  resolveInstallationSecrets(config);
   // Logs go to stderr so stdout holds only the result.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
   const database = await openDatabase(config, { shareRunningServer: true });

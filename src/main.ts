@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { createLogger } from './common/logger.js';
-import { ConfigError, loadConfig, resolveSessionSecret } from './config/load-config.js';
+import { ConfigError, loadConfig, resolveInstallationSecrets } from './config/load-config.js';
 import { openDatabase } from './database/database-target.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  resolveSessionSecret(config);
+  resolveInstallationSecrets(config);
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
   const app = await createApp({ config, database, logger, jobs: true });

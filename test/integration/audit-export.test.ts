@@ -15,6 +15,8 @@ import { DatabaseTarget } from '../../src/database/database-target.js';
 import { insertMember, insertNetwork, insertStaff } from '../factories/factories.js';
 import { runCli } from '../support/run-cli.js';
 import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
+import { testSecretEnv } from '../support/test-secrets.js';
+import { AuditSigningKey } from '../../src/audit/audit-signing-key.js';
 
 let t: TestApp;
 let dir: string;
@@ -266,8 +268,17 @@ async function secondInstance(extra: Record<string, string>) {
 }
 
 describe('checkpoints and the signing key', () => {
-  it('keeps the signing key under DATA_DIR, readable by its owner only', async () => {
-    expect((await stat(join(t.dataDir, 'keys', 'audit-signing.pem'))).mode & 0o777).toBe(0o600);
+  it('keeps a made signing key under DATA_DIR, readable by its owner only, with the embedded database only', async () => {
+    const embeddedDir = await mkdtemp(join(tmpdir(), 'lb-key-'));
+    try {
+      const made = new AuditSigningKey(loadConfig({ DATA_DIR: embeddedDir })).publicKey();
+      expect((await stat(join(embeddedDir, 'keys', 'audit-signing.pem'))).mode & 0o777).toBe(0o600);
+      expect(new AuditSigningKey(loadConfig({ DATA_DIR: embeddedDir })).publicKey().keyId).toBe(made.keyId);
+      const withServer = new AuditSigningKey(loadConfig({ DATA_DIR: embeddedDir, DATABASE_URL: t.database.url }));
+      expect(() => withServer.publicKey()).toThrow(/AUDIT_SIGNING_KEY: is required when DATABASE_URL is set/);
+    } finally {
+      await rm(embeddedDir, { recursive: true, force: true });
+    }
   });
 
   it('makes one scheduled checkpoint per hour however many instances ask at once, and none when nothing was logged since', async () => {
@@ -293,13 +304,16 @@ describe('checkpoints and the signing key', () => {
   });
 
   it('refuses to sign on an instance with another key, and signs once given the shared key', async () => {
-    const other = await secondInstance({});
+    const otherKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const other = await secondInstance({ AUDIT_SIGNING_KEY: otherKey });
     try {
       await expect(other.app.get(AuditCheckpointsService).create(CLI_ACTOR)).rejects.toMatchObject({ code: 'AUDIT_SIGNING_KEY_MISMATCH' });
     } finally {
       await other.close();
     }
-    const shared = await secondInstance({ AUDIT_SIGNING_KEY: join(t.dataDir, 'keys', 'audit-signing.pem') });
+    const keyFile = join(dir, 'shared-signing.pem');
+    await writeFile(keyFile, testSecretEnv().AUDIT_SIGNING_KEY, { mode: 0o600 });
+    const shared = await secondInstance({ AUDIT_SIGNING_KEY: keyFile });
     try {
       await expect(shared.app.get(AuditCheckpointsService).create(CLI_ACTOR)).resolves.toMatchObject({ kind: 'on_demand' });
     } finally {

@@ -45,5 +45,5 @@ describe("an auditor's first export", () => {
     await runCli(['audit:export', '--format', 'jsonl', '--action', 'member.created', '--out', join(dir, 'some.jsonl')], env);
     const [{ n: after }] = await t.dataSource.query('SELECT count(*)::int AS n FROM audit_checkpoint');
     expect(after).toBe(2);
-  });
+  }, 180_000);
 });
