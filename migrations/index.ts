@@ -3,6 +3,7 @@ import { ListsEditionsBundles1763900000000 } from './1763900000000-ListsEditions
 import { MemberPortal1764000000000 } from './1764000000000-MemberPortal.js';
 import { AuditCheckpoints1764150000000 } from './1764150000000-AuditCheckpoints.js';
 import { GdprRights1764200000000 } from './1764200000000-GdprRights.js';
+import { TokenExpiryStaffDisable1765400000000 } from './1765400000000-TokenExpiryStaffDisable.js';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same classes. */
-export const migrations = [Initial1763800000000, ListsEditionsBundles1763900000000, MemberPortal1764000000000, AuditCheckpoints1764150000000, GdprRights1764200000000];
+export const migrations = [Initial1763800000000, ListsEditionsBundles1763900000000, MemberPortal1764000000000, AuditCheckpoints1764150000000, GdprRights1764200000000, TokenExpiryStaffDisable1765400000000];

@@ -57,7 +57,7 @@ export class AuthService {
     const setupPending = this.config.staffTotpRequired && !account.totpEnabledAt;
     const token = newSecretToken('lbs');
     await this.dataSource.transaction(async (tx) => {
-      const session = Object.assign(new StaffSessionEntity(), { id: newId(), staffId: account.id, tokenHash: sha256Hex(token), createdAt: now, lastSeenAt: now, endedAt: null, secondFactorPending: setupPending });
+      const session = Object.assign(new StaffSessionEntity(), { id: newId(), staffId: account.id, tokenHash: sha256Hex(token), createdAt: now, lastSeenAt: now, endedAt: null, secondFactorPending: setupPending, secondFactorPassed: account.totpEnabledAt !== null });
       await this.repository.insertSession(tx, session);
       await this.audit.record(tx, { type: 'staff', id: account.id, role: account.role, networkIds: [] }, {
         action: 'staff.logged_in',
@@ -98,6 +98,11 @@ export class AuthService {
       await this.accounts.setTotp(tx, actor, sealed, this.clock.now());
       await this.repository.clearSecondFactorPending(tx, actor.id);
     });
+  }
+
+  /** Whether the live session's login included the TOTP code (API tokens need that where TOTP is on). */
+  async sessionPassedSecondFactor(token: string): Promise<boolean> {
+    return (await this.repository.findLiveSession(sha256Hex(token)))?.secondFactorPassed ?? false;
   }
 
   actorForToken(token: string): Promise<StaffActor | undefined> {
