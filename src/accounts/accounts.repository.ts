@@ -80,7 +80,8 @@ export class AccountsRepository {
    */
   async endAllSessions(tx: EntityManager, staffId: string, at: Date): Promise<number> {
     // TypeORM answers an UPDATE with [rows, affected].
-    const [, affected]: [unknown[], number] = await tx.query('UPDATE staff_session SET ended_at = $2 WHERE staff_id = $1 AND ended_at IS NULL', [staffId, at]);
+    const sql = 'UPDATE staff_session SET ended_at = $2 WHERE staff_id = $1 AND ended_at IS NULL';
+    const [, affected]: [unknown[], number] = await tx.query(sql, [staffId, at]);
     return affected;
   }
 

@@ -123,7 +123,8 @@ export class AccountsService {
         await this.repository.setDisabled(tx, staffId, now, now);
         const sessionsEnded = await this.repository.endAllSessions(tx, staffId, now);
         const tokensRevoked = await this.repository.revokeAllTokens(tx, staffId, now);
-        await this.audit.record(tx, actor, { action: 'staff.disabled', subjectType: 'staff', subjectId: staffId, detail: { sessionsEnded, tokensRevoked } });
+        const detail = { sessionsEnded, tokensRevoked };
+        await this.audit.record(tx, actor, { action: 'staff.disabled', subjectType: 'staff', subjectId: staffId, detail });
         account.disabledAt = now;
       } else if (!disabled && account.disabledAt) {
         await this.repository.setDisabled(tx, staffId, null, now);

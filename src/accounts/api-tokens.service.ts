@@ -48,15 +48,24 @@ export class ApiTokensService {
     private readonly clock: Clock,
   ) {}
 
-  async create(actor: Actor, staffId: string, name: string, expiresInDays: number | undefined, requester: TokenRequester): Promise<TokenDto> {
+  async create(
+    actor: Actor,
+    staffId: string,
+    name: string,
+    expiresInDays: number | undefined,
+    requester: TokenRequester,
+  ): Promise<TokenDto> {
     const isSelf = actor.type === 'staff' && actor.id === staffId;
     if (!isSelf && actor.type !== 'cli') throw forbidden();
     if (requester.via === 'token') throw tokenNeedsSession();
     const problems = [];
-    if (typeof name !== 'string' || !name.trim() || name.length > 100) problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must be 1 to 100 characters' });
+    if (typeof name !== 'string' || !name.trim() || name.length > 100) {
+      problems.push({ field: 'name', code: 'INVALID_NAME', message: 'name must be 1 to 100 characters' });
+    }
     const days = expiresInDays ?? TOKEN_DEFAULT_DAYS;
     if (!Number.isInteger(days) || days < 1 || days > TOKEN_MAX_DAYS) {
-      problems.push({ field: 'expiresInDays', code: 'INVALID_EXPIRY', message: `expiresInDays must be a whole number from 1 to ${TOKEN_MAX_DAYS}` });
+      const message = `expiresInDays must be a whole number from 1 to ${TOKEN_MAX_DAYS}`;
+      problems.push({ field: 'expiresInDays', code: 'INVALID_EXPIRY', message });
     }
     if (problems.length) throw new ValidationFailedError(problems);
     const account = await this.repository.findById(staffId);
@@ -66,10 +75,18 @@ export class ApiTokensService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (tx) => {
       const entity = Object.assign(new ApiTokenEntity(), {
-        id: newId(), staffId, name: name.trim(), tokenHash: sha256Hex(token), createdAt: now, lastUsedAt: null, revokedAt: null, expiresAt: new Date(now.getTime() + days * DAY_MS),
+        id: newId(),
+        staffId,
+        name: name.trim(),
+        tokenHash: sha256Hex(token),
+        createdAt: now,
+        lastUsedAt: null,
+        revokedAt: null,
+        expiresAt: new Date(now.getTime() + days * DAY_MS),
       });
       await this.repository.insertToken(tx, entity);
-      await this.audit.record(tx, actor, { action: 'api_token.created', subjectType: 'staff', subjectId: staffId, detail: { tokenId: entity.id, expiresAt: entity.expiresAt.toISOString() } });
+      const detail = { tokenId: entity.id, expiresAt: entity.expiresAt.toISOString() };
+      await this.audit.record(tx, actor, { action: 'api_token.created', subjectType: 'staff', subjectId: staffId, detail });
       return { id: entity.id, name: entity.name, token, expiresAt: entity.expiresAt.toISOString() };
     });
   }
@@ -87,7 +104,8 @@ export class ApiTokensService {
       const mayRevoke = actor.type === 'cli' || (actor.type === 'staff' && (actor.role === 'admin' || actor.id === token?.staffId));
       if (!token || token.revokedAt || !mayRevoke) throw tokenNotFound();
       await this.repository.revokeToken(tx, tokenId, this.clock.now());
-      await this.audit.record(tx, actor, { action: 'api_token.revoked', subjectType: 'staff', subjectId: token.staffId, detail: { tokenId } });
+      const event = { action: 'api_token.revoked', subjectType: 'staff', subjectId: token.staffId, detail: { tokenId } };
+      await this.audit.record(tx, actor, event);
     });
   }
 

@@ -59,7 +59,9 @@ export class AuditExportService {
     const event = { action: 'audit.exported', subjectType: 'audit_log', detail: { format, filters: { ...filters } } };
     // Only an unfiltered JSONL export can be verified offline; it must carry a checkpoint of its own head.
     const verifiable = format === 'jsonl' && Object.keys(filters).length === 0;
-    await this.dataSource.transaction((tx) => (verifiable ? this.signer.recordAndSignHead(tx, actor, event) : this.audit.record(tx, actor, event)));
+    await this.dataSource.transaction((tx) =>
+      verifiable ? this.signer.recordAndSignHead(tx, actor, event) : this.audit.record(tx, actor, event),
+    );
     const toSeq = await this.repository.headSeq();
     const header = exportHeader(toSeq, filters, publicKey, this.clock.now());
     const written = { events: 0, checkpoints: 0 };

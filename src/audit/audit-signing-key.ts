@@ -70,7 +70,9 @@ export class AuditSigningKey {
   /** Written to a temporary name and linked into place, so two processes starting together agree on one key. */
   private fromDataDir(): LoadedKey {
     // Each instance (and each rebuilt container) would make its own key and could never sign again.
-    if (this.config.databaseMode === 'postgres') throw badKey('AUDIT_SIGNING_KEY', 'is required when DATABASE_URL is set (every instance must share it)');
+    if (this.config.databaseMode === 'postgres') {
+      throw badKey('AUDIT_SIGNING_KEY', 'is required when DATABASE_URL is set (every instance must share it)');
+    }
     const file = this.keyFile;
     try {
       return this.fromPem(readFileSync(file, 'utf8'), 'DATA_DIR');

@@ -11,7 +11,12 @@ import { checkedEntries, checkedEntryBytes, ZipRefused, type ZipLimits } from '.
 /** A leaked copy comes from outside: read through the hardened reader, with the import's caps. */
 const TRACE_ZIP_LIMITS: ZipLimits = { maxUnpackedBytes: 32 * 1024 * 1024, maxRatio: 200, maxEntries: 10_000 };
 const zipRefused = (reason: string) =>
-  new DomainError('invalid', 'TRACE_ZIP_REFUSED', `The file is a ZIP archive that cannot safely be opened (${reason}); it was not unpacked`, 'file');
+  new DomainError(
+    'invalid',
+    'TRACE_ZIP_REFUSED',
+    `The file is a ZIP archive that cannot safely be opened (${reason}); it was not unpacked`,
+    'file',
+  );
 
 /** Where in the file the bundle id was found. */
 export type WatermarkSource = 'xlsx:subject' | 'xlsx:header' | 'pdf:info' | 'pdf:text' | 'zip:manifest';

@@ -15,6 +15,7 @@ function isAddressOrRange(text: string): boolean {
 }
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
 
 /**
  * Express's `trust proxy`: a hop count, `false`, or addresses, ranges and the names express knows.
@@ -28,7 +29,8 @@ const trustProxy = z
     if (/^\d+$/.test(value) && Number(value) <= 20) return Number(value);
     const parts = value.split(',').map((p) => p.trim());
     if (value !== 'true' && parts.every((p) => PROXY_NAMES.includes(p) || isAddressOrRange(p))) return parts;
-    ctx.addIssue({ code: 'custom', message: 'must be a hop count (0-20), false, or a comma-separated list of IP addresses, CIDR ranges, loopback, linklocal or uniquelocal' });
+    const message = 'must be a hop count (0-20), false, or a comma-separated list of IP addresses, CIDR ranges, loopback, linklocal or uniquelocal';
+    ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
   });
 
@@ -47,7 +49,7 @@ export const configSchema = z.object({
   HOST: z
     .string()
     .trim()
-    .refine((v) => isIP(v) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(v) && !/^[\d.]+$/.test(v), 'must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0')
+    .refine((v) => isIP(v) !== 0 || (HOST_NAME.test(v) && !/^[\d.]+$/.test(v)), 'must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0')
     .default('127.0.0.1'),
   TRUST_PROXY: trustProxy.default(['loopback']),
   BASE_URL: z.url({ protocol: /^https?$/ }).optional(),

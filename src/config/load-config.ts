@@ -44,7 +44,8 @@ export function resolveInstallationSecrets(config: AppConfig): void {
     const present = { SESSION_SECRET: config.sessionSecret, AUDIT_SIGNING_KEY: config.auditSigningKey };
     const missing = INSTALLATION_SECRETS.filter((key) => !present[key]);
     if (missing.length) {
-      throw new ConfigError(missing.map((key) => ({ key, problem: 'is required when DATABASE_URL is set (every instance must share it; see .env.example)' })));
+      const problem = 'is required when DATABASE_URL is set (every instance must share it; see .env.example)';
+      throw new ConfigError(missing.map((key) => ({ key, problem })));
     }
     return;
   }

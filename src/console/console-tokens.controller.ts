@@ -48,7 +48,8 @@ export class ConsoleTokensController {
     } catch (error) {
       if (!(error instanceof DomainError) || (error.kind !== 'invalid' && error.kind !== 'forbidden')) throw error;
       const problems = error.problems.length ? error.problems : [{ field: error.field ?? 'name', message: error.message }];
-      const page = tokensPage(ctx, await this.tokens.list(actor, actor.id), this.config.timeZone, { values, errors: problems.map((p) => ({ field: p.field ?? 'name', message: p.message })) });
+      const fieldErrors = problems.map((p) => ({ field: p.field ?? 'name', message: p.message }));
+      const page = tokensPage(ctx, await this.tokens.list(actor, actor.id), this.config.timeZone, { values, errors: fieldErrors });
       sendPage(res, page, error.kind === 'forbidden' ? 403 : 400);
     }
   }

@@ -119,7 +119,10 @@ export class ListsService {
         subjectType: 'list',
         subjectId: listId,
         networkId: list.networkId,
-        detail: { fields: Object.keys(patch).sort(), ...(patch.requiresApproval === undefined ? {} : { requiresApproval: next.requiresApproval }) },
+        detail: {
+          fields: Object.keys(patch).sort(),
+          ...(patch.requiresApproval === undefined ? {} : { requiresApproval: next.requiresApproval }),
+        },
       });
     });
     return toListDto(next);

@@ -208,7 +208,8 @@ export class MemberAuthService {
       await this.audit.record(tx, actor, { action: 'member.login_failed', subjectType: 'member', subjectId: memberId, detail: { reason } });
       if (lockedAccount && email) {
         await this.notices.enqueue(tx, { kind: 'login_lockout', to: email, locale: lockedAccount.locale, memberId: lockedAccount.memberId });
-        await this.audit.record(tx, actor, { action: 'member_account.login_delayed', subjectType: 'member', subjectId: lockedAccount.memberId, detail: { failures: this.config.loginMaxFailures } });
+        const detail = { failures: this.config.loginMaxFailures };
+        await this.audit.record(tx, actor, { action: 'member_account.login_delayed', subjectType: 'member', subjectId: lockedAccount.memberId, detail });
       }
     });
   }

@@ -12,7 +12,8 @@ export const tokensCreateCommand: CliCommand = {
     if (days !== undefined && !/^\d{1,4}$/.test(days)) {
       throw new DomainError('invalid', 'CLI_BAD_NUMBER', '--expires-in-days (expiresInDays) must be a whole number of days', 'expires-in-days');
     }
-    const token = await app.get(AccountsService).createToken(CLI_ACTOR, options.required('email'), options.required('name'), days === undefined ? undefined : Number(days));
+    const expiresInDays = days === undefined ? undefined : Number(days);
+    const token = await app.get(AccountsService).createToken(CLI_ACTOR, options.required('email'), options.required('name'), expiresInDays);
     return { token: token.token, id: token.id, expiresAt: token.expiresAt };
   },
 };

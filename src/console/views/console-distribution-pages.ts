@@ -165,7 +165,9 @@ export function staffPage(
   const status = (s: { id: string; disabledAt: string | null }) =>
     s.id === o.selfId
       ? x.active
-      : html`${s.disabledAt ? x.disabled : x.active} <form method="post" action="/console/medarbejdere/${s.id}/${s.disabledAt ? 'aktiver' : 'deaktiver'}" class="inline">${csrf(ctx)}<button type="submit" class="secondary">${s.disabledAt ? x.enable : x.disable}</button></form>`;
+      : html`${s.disabledAt ? x.disabled : x.active}
+<form method="post" action="/console/medarbejdere/${s.id}/${s.disabledAt ? 'aktiver' : 'deaktiver'}" class="inline">${csrf(ctx)}
+<button type="submit" class="secondary">${s.disabledAt ? x.enable : x.disable}</button></form>`;
   const name = (id: string) => networks.find((n) => n.id === id)?.name ?? id;
   return consoleLayout(
     ctx,

@@ -91,7 +91,8 @@ ${tokens.length === 0
         when(tk.lastUsedAt),
         state(tk),
         state(tk) === x.live
-          ? html`<form method="post" action="/console/noegler/${tk.id}/tilbagekald" class="inline">${csrf(ctx)}<button type="submit" class="secondary">${x.revoke}</button></form>`
+          ? html`<form method="post" action="/console/noegler/${tk.id}/tilbagekald" class="inline">${csrf(ctx)}
+<button type="submit" class="secondary">${x.revoke}</button></form>`
           : '',
       ]),
     )}

@@ -1,4 +1,11 @@
-import { checkedEntries, checkedEntryBytes, isZipFile, ZipRefused, type CheckedZipEntry, type ZipRefusal } from '../../common/zip/checked-zip.js';
+import {
+  checkedEntries,
+  checkedEntryBytes,
+  isZipFile,
+  ZipRefused,
+  type CheckedZipEntry,
+  type ZipRefusal,
+} from '../../common/zip/checked-zip.js';
 import type { FieldProblem } from '../../common/domain-error.js';
 import { unreadable } from './sheet.js';
 
