@@ -110,7 +110,7 @@ const url = new URL(adminUrl);
 url.pathname = `/${dbName}`;
 let app;
 try {
-  const config = loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, SESSION_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, SESSION_SECRET: randomBytes(32).toString('hex'), AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), LOG_LEVEL: 'silent' });
   app = await createApp({ config, database: new DatabaseTarget('postgres', { url: url.toString() }), logger: createLogger('silent') });
   await app.init();
   const network = await app.get(NetworksService).create(CLI_ACTOR, { slug: 'bench', name: 'Benchmark' });

@@ -17,7 +17,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { arg, cliOk, integerArg, MAIN_PATH, scratchDatabase } from './support.mjs';
+import { arg, auditSigningKey, cliOk, integerArg, MAIN_PATH, scratchDatabase } from './support.mjs';
 
 const duration = integerArg('seconds', 10, 1, 120);
 const filler = integerArg('filler', 1000, 0, 20_000);
@@ -219,6 +219,7 @@ try {
     PATH: process.env.PATH ?? '',
     DATABASE_URL: db.url,
     SESSION_SECRET: randomBytes(32).toString('hex'),
+    AUDIT_SIGNING_KEY: auditSigningKey(),
     DATA_DIR: join(dir, 'data'),
     PORT: String(port),
     BASE_URL: baseUrl,

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { arg, cliOk, integerArg, median, scratchDatabase, seconds } from './support.mjs';
+import { arg, auditSigningKey, cliOk, integerArg, median, scratchDatabase, seconds } from './support.mjs';
 
 const rows = integerArg('rows', 100_000, 1, 200_000);
 const profileDir = arg('profile', undefined);
@@ -58,7 +58,7 @@ try {
   const run = randomBytes(3).toString('hex');
   const file = join(dir, 'medlemmer.csv');
   writeFileSync(file, memberCsv(run));
-  const env = { DATABASE_URL: db.url, SESSION_SECRET: randomBytes(32).toString('hex'), DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: db.url, SESSION_SECRET: randomBytes(32).toString('hex'), AUDIT_SIGNING_KEY: auditSigningKey(), DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
   // Creating the network also migrates the scratch database, so the timed run below does not.
   await cliOk(['networks:create', '--slug', 'bench', '--name', 'Benchmark'], env);
 

@@ -1,8 +1,11 @@
 // Shared pieces of the benchmarks: arguments, a scratch database, running the compiled CLI, timing.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import pg from 'pg';
+
+/** A fresh Ed25519 audit signing key (PEM): required with DATABASE_URL, like SESSION_SECRET. */
+export const auditSigningKey = () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 export const CLI_PATH = resolve('dist/src/cli.js');
 export const MAIN_PATH = resolve('dist/src/main.js');

@@ -4,6 +4,7 @@ import { MemberPortal1764000000000 } from './1764000000000-MemberPortal.js';
 import { AuditCheckpoints1764150000000 } from './1764150000000-AuditCheckpoints.js';
 import { GdprRights1764200000000 } from './1764200000000-GdprRights.js';
 import { PrivacyCopies1765200000000 } from './1765200000000-PrivacyCopies.js';
+import { TokenExpiryStaffDisable1765400000000 } from './1765400000000-TokenExpiryStaffDisable.js';
 import { SessionsAndTwoStep1765300000000 } from './1765300000000-SessionsAndTwoStep.js';
 import { MailIntake1765500000000 } from './1765500000000-MailIntake.js';
 
@@ -16,5 +17,6 @@ export const migrations = [
   GdprRights1764200000000,
   PrivacyCopies1765200000000,
   SessionsAndTwoStep1765300000000,
+  TokenExpiryStaffDisable1765400000000,
   MailIntake1765500000000,
 ];

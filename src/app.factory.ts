@@ -50,7 +50,7 @@ export async function createApp(context: AppContext): Promise<INestApplication> 
     logger: new PinoNestLogger(context.logger),
   });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', context.config.trustProxy);
   app.use(requestIdMiddleware);
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -83,10 +83,10 @@ function report(result: unknown): number {
 async function execute(command: CliCommand, options: CommandOptions): Promise<number> {
   const io: CliIo = { readStdin, info: (line: string) => process.stdout.write(`${line}\n`) };
   if (command.runOffline && command.offline?.(options)) return report(await command.runOffline(options, io));
-  const { loadConfig, resolveSessionSecret } = await import('./config/load-config.js');
+  const { loadConfig, resolveInstallationSecrets } = await import('./config/load-config.js');
   const config = loadConfig();
   if (command.runWithConfig) return report(await command.runWithConfig(config, options, io));
-  resolveSessionSecret(config);
+  resolveInstallationSecrets(config);
   const [{ withCommandContext }, modules] = await Promise.all([import('./cli/cli-context.js'), command.modules?.() ?? []]);
   return withCommandContext(config, modules, async (app) => report(await command.run!(app, options, io)));
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { createLogger } from './common/logger.js';
-import { ConfigError, loadConfig, resolveSessionSecret } from './config/load-config.js';
+import { ConfigError, loadConfig, resolveInstallationSecrets } from './config/load-config.js';
 import { DataDirError } from './database/data-dir.js';
 import { openDatabase, type DatabaseTarget } from './database/database-target.js';
 
@@ -11,13 +11,13 @@ let database: DatabaseTarget | undefined;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  // DATA_DIR is checked (and the embedded server started) before the session secret is written into it.
+  // DATA_DIR is checked (and the embedded server started) before the generated secrets are written into it.
   database = await openDatabase(config);
   for (const notice of database.notices) logger.warn({ database: database.mode }, notice);
-  resolveSessionSecret(config);
+  resolveInstallationSecrets(config);
   const app = await createApp({ config, database, logger, jobs: true });
-  await app.listen(config.port);
-  logger.info({ port: config.port, database: database.mode, baseUrl: config.baseUrl }, 'listebud is listening');
+  await app.listen(config.port, config.host);
+  logger.info({ host: config.host, port: config.port, database: database.mode, baseUrl: config.baseUrl }, 'listebud is listening');
 
   let closing = false;
   const shutdown = async (signal: string) => {

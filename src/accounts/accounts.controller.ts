@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/auth.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { AccountsService } from './accounts.service.js';
-import { CreateStaffDto, CreateTokenDto, SetStaffNetworksDto, StaffDto, TokenDto } from './dto/staff.dto.js';
+import { CreateStaffDto, SetStaffNetworksDto, StaffDto } from './dto/staff.dto.js';
 
 @ApiTags('staff')
 @ApiBearerAuth()
@@ -33,10 +33,19 @@ export class AccountsController {
     return this.accounts.setNetworks(actor, staffId, body.networkIds);
   }
 
-  @Post('tokens')
-  @Roles('admin', 'coordinator', 'auditor')
-  @ApiCreatedResponse({ type: TokenDto, description: 'a personal API token for the logged-in staff member' })
-  createToken(@CurrentActor() actor: Actor, @Body() body: CreateTokenDto) {
-    return this.accounts.createToken(actor, undefined, body.name);
+  @Post('staff/:staffId/disable')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: StaffDto, description: 'ends the account\'s sessions and revokes its API tokens at once' })
+  disable(@CurrentActor() actor: Actor, @Param('staffId', UuidPipe) staffId: string) {
+    return this.accounts.setDisabled(actor, staffId, true);
+  }
+
+  @Post('staff/:staffId/enable')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: StaffDto, description: 'the password login works again; ended sessions and revoked tokens stay so' })
+  enable(@CurrentActor() actor: Actor, @Param('staffId', UuidPipe) staffId: string) {
+    return this.accounts.setDisabled(actor, staffId, false);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { ApiTokenEntity, StaffAccountEntity, StaffNetworkEntity } from './staff-account.entity.js';
 
 @Injectable()
@@ -51,8 +51,38 @@ export class AccountsRepository {
     await tx.insert(ApiTokenEntity, token);
   }
 
-  findLiveToken(tokenHash: string) {
-    return this.manager().findOneBy(ApiTokenEntity, { tokenHash, revokedAt: IsNull() });
+  findLiveToken(tokenHash: string, now: Date) {
+    return this.manager().findOneBy(ApiTokenEntity, { tokenHash, revokedAt: IsNull(), expiresAt: MoreThan(now) });
+  }
+  tokensOf(staffId: string) {
+    return this.manager().find(ApiTokenEntity, { where: { staffId }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+  findTokenForUpdate(tx: EntityManager, id: string) {
+    return tx.findOne(ApiTokenEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+  async revokeToken(tx: EntityManager, id: string, at: Date): Promise<void> {
+    await tx.update(ApiTokenEntity, { id }, { revokedAt: at });
+  }
+  findByIdForUpdate(tx: EntityManager, id: string) {
+    return tx.findOne(StaffAccountEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+  async setDisabled(tx: EntityManager, id: string, disabledAt: Date | null, at: Date): Promise<void> {
+    await tx.update(StaffAccountEntity, { id }, { disabledAt, updatedAt: at });
+  }
+  /** Revokes every live token of the staff member; answers how many. */
+  async revokeAllTokens(tx: EntityManager, staffId: string, at: Date): Promise<number> {
+    const result = await tx.update(ApiTokenEntity, { staffId, revokedAt: IsNull() }, { revokedAt: at });
+    return result.affected ?? 0;
+  }
+  /**
+   * Ends every open session of the staff member; answers how many. The sessions are the auth
+   * module's table, but auth depends on accounts, and disabling must end them in its own transaction.
+   */
+  async endAllSessions(tx: EntityManager, staffId: string, at: Date): Promise<number> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const sql = 'UPDATE staff_session SET ended_at = $2 WHERE staff_id = $1 AND ended_at IS NULL';
+    const [, affected]: [unknown[], number] = await tx.query(sql, [staffId, at]);
+    return affected;
   }
 
   async touchToken(id: string, at: Date): Promise<void> {

@@ -3,17 +3,27 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { type Actor, type StaffActor, type StaffRole } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { forbidden, ValidationFailedError } from '../common/domain-error.js';
-import { newId, newSecretToken, sha256Hex } from '../common/ids.js';
+import { DomainError, forbidden, ValidationFailedError } from '../common/domain-error.js';
+import { newId } from '../common/ids.js';
 import { AuditService } from '../audit/audit.service.js';
 import { networksNotFound, onlyCoordinatorsHaveNetworks, staffEmailTaken, staffNotFound } from './accounts.errors.js';
 import { AccountsRepository } from './accounts.repository.js';
+import { ApiTokensService } from './api-tokens.service.js';
 import type { StaffDto, TokenDto } from './dto/staff.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { passwordProblems } from './password-policy.js';
 import { isValidEmail } from '../common/email.js';
-import { ApiTokenEntity, StaffAccountEntity } from './staff-account.entity.js';
+import { StaffAccountEntity } from './staff-account.entity.js';
 
+const cannotDisableSelf = () => new DomainError('conflict', 'STAFF_CANNOT_DISABLE_SELF', 'An admin cannot disable their own account');
+const toStaffDto = (a: StaffAccountEntity, networkIds: string[]): StaffDto => ({
+  id: a.id,
+  email: a.email,
+  role: a.role,
+  networkIds,
+  createdAt: a.createdAt.toISOString(),
+  disabledAt: a.disabledAt?.toISOString() ?? null,
+});
 
 export interface NewStaff {
   email: string;
@@ -30,6 +40,7 @@ export class AccountsService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly tokens: ApiTokensService,
   ) {}
 
   private assertAdmin(actor: Actor): void {
@@ -59,7 +70,7 @@ export class AccountsService {
           subjectId: account.id,
           detail: { role: account.role, networkIds },
         });
-        return { id: account.id, email, role: account.role, networkIds, createdAt: now.toISOString() };
+        return toStaffDto(account, networkIds);
       });
     } catch (error) {
       if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') throw staffEmailTaken();
@@ -71,7 +82,7 @@ export class AccountsService {
     this.assertAdmin(actor);
     const accounts = await this.repository.list();
     return Promise.all(
-      accounts.map(async (a) => ({ id: a.id, email: a.email, role: a.role, networkIds: await this.repository.networkIdsOf(a.id), createdAt: a.createdAt.toISOString() })),
+      accounts.map(async (a) => toStaffDto(a, await this.repository.networkIdsOf(a.id))),
     );
   }
 
@@ -86,30 +97,43 @@ export class AccountsService {
       const before = await this.repository.networkIdsOf(staffId, tx);
       await this.repository.replaceNetworks(tx, staffId, ids);
       await this.audit.record(tx, actor, { action: 'staff.networks_changed', subjectType: 'staff', subjectId: staffId, detail: { before, after: ids } });
-      return { id: account.id, email: account.email, role: account.role, networkIds: ids, createdAt: account.createdAt.toISOString() };
+      return toStaffDto(account, ids);
     });
   }
 
-  /** A personal API token for scripts; only its hash is stored, the token is shown once. */
-  async createToken(actor: Actor, staffEmail: string | undefined, name: string): Promise<TokenDto> {
-    let staffId: string;
-    if (actor.type === 'staff' && staffEmail === undefined) staffId = actor.id;
-    else {
-      this.assertAdmin(actor);
-      const account = await this.repository.findByEmail((staffEmail ?? '').trim().toLowerCase());
-      if (!account) throw staffNotFound();
-      staffId = account.id;
-    }
-    if (!name.trim() || name.length > 100) throw new ValidationFailedError([{ field: 'name', code: 'INVALID_NAME', message: 'name must be 1 to 100 characters' }]);
-    const token = newSecretToken('lb');
+  /** An API token for the account with this e-mail, made on the command line (`tokens:create`); see ApiTokensService. */
+  async createToken(actor: Actor, staffEmail: string, name: string, expiresInDays?: number): Promise<TokenDto> {
+    if (actor.type !== 'cli') throw forbidden();
+    const account = await this.repository.findByEmail(staffEmail.trim().toLowerCase());
+    if (!account) throw staffNotFound();
+    return this.tokens.create(actor, account.id, name, expiresInDays, { via: 'cli' });
+  }
+  /**
+   * Disables an account and ends its sessions and tokens in the same transaction, so nothing it
+   * held keeps working (enabling it later brings back the password login only).
+   */
+  async setDisabled(actor: Actor, staffId: string, disabled: boolean): Promise<StaffDto> {
+    this.assertAdmin(actor);
+    if (disabled && actor.type === 'staff' && actor.id === staffId) throw cannotDisableSelf();
     return this.dataSource.transaction(async (tx) => {
-      const entity = Object.assign(new ApiTokenEntity(), { id: newId(), staffId, name: name.trim(), tokenHash: sha256Hex(token), createdAt: this.clock.now(), lastUsedAt: null, revokedAt: null });
-      await this.repository.insertToken(tx, entity);
-      await this.audit.record(tx, actor, { action: 'api_token.created', subjectType: 'staff', subjectId: staffId, detail: { tokenId: entity.id } });
-      return { id: entity.id, name: entity.name, token };
+      const account = await this.repository.findByIdForUpdate(tx, staffId);
+      if (!account) throw staffNotFound();
+      const now = this.clock.now();
+      if (disabled && !account.disabledAt) {
+        await this.repository.setDisabled(tx, staffId, now, now);
+        const sessionsEnded = await this.repository.endAllSessions(tx, staffId, now);
+        const tokensRevoked = await this.repository.revokeAllTokens(tx, staffId, now);
+        const detail = { sessionsEnded, tokensRevoked };
+        await this.audit.record(tx, actor, { action: 'staff.disabled', subjectType: 'staff', subjectId: staffId, detail });
+        account.disabledAt = now;
+      } else if (!disabled && account.disabledAt) {
+        await this.repository.setDisabled(tx, staffId, null, now);
+        await this.audit.record(tx, actor, { action: 'staff.enabled', subjectType: 'staff', subjectId: staffId, detail: {} });
+        account.disabledAt = null;
+      }
+      return toStaffDto(account, await this.repository.networkIdsOf(staffId, tx));
     });
   }
-
   /** The account behind an e-mail and password, or undefined; same work whether or not it exists. */
   async checkPassword(email: string, password: string): Promise<StaffAccountEntity | undefined> {
     const account = await this.repository.findByEmail(email.trim().toLowerCase());
@@ -150,16 +174,12 @@ export class AccountsService {
   }
 
   async actorForToken(token: string): Promise<StaffActor | undefined> {
-    const entity = await this.repository.findLiveToken(sha256Hex(token));
-    if (!entity) return undefined;
-    const actor = await this.actorFor(entity.staffId);
-    if (actor) await this.repository.touchToken(entity.id, this.clock.now());
-    return actor;
+    const staffId = await this.tokens.staffIdFor(token);
+    return staffId ? this.actorFor(staffId) : undefined;
   }
-
   async describe(staffId: string): Promise<StaffDto> {
     const account = await this.repository.findById(staffId);
     if (!account) throw staffNotFound();
-    return { id: account.id, email: account.email, role: account.role, networkIds: await this.repository.networkIdsOf(staffId), createdAt: account.createdAt.toISOString() };
+    return toStaffDto(account, await this.repository.networkIdsOf(staffId));
   }
 }

@@ -80,6 +80,19 @@ export class AuditCheckpointsService {
     });
   }
 
+  /**
+   * For an unfiltered export: records `event` (the export itself) and signs the head it reaches when
+   * the newest checkpoint is older, so the file verifies offline as it comes. The checkpoint lock is
+   * taken before the append lock, in the order create() takes them.
+   */
+  async recordAndSignHead(tx: EntityManager, actor: Actor, event: Parameters<AuditService['record']>[2]): Promise<void> {
+    await this.repository.lock(tx);
+    await this.audit.record(tx, actor, event);
+    const head = (await this.repository.head(tx))!;
+    const latest = await this.repository.latest(tx);
+    if (!latest || latest.seq < head.seq) await this.sign(tx, head, 'on_demand', null);
+  }
+
   async list(page = 1, pageSize = 100): Promise<CheckpointPage> {
     const { rows, total } = await this.repository.page((page - 1) * pageSize, pageSize);
     return { items: rows.map(toView), total, page, pageSize };

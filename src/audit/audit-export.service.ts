@@ -5,6 +5,7 @@ import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { forbidden } from '../common/domain-error.js';
 import { AuditCheckpointRepository } from './audit-checkpoint.repository.js';
+import { AuditCheckpointsService } from './audit-checkpoints.service.js';
 import { checkpointLine, csvHeaderRow, csvRow, eventLine, exportHeader, type ExportFilters, type ExportHeader } from './audit-export-format.js';
 import { AuditSigningKey } from './audit-signing-key.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
@@ -39,6 +40,7 @@ export class AuditExportService {
     private readonly checkpoints: AuditCheckpointRepository,
     private readonly key: AuditSigningKey,
     private readonly audit: AuditService,
+    private readonly signer: AuditCheckpointsService,
     private readonly clock: Clock,
   ) {}
 
@@ -54,8 +56,11 @@ export class AuditExportService {
     };
     for (const k of Object.keys(filters) as (keyof ExportFilters)[]) if (filters[k] === undefined) delete filters[k];
     const publicKey = this.key.publicKey();
+    const event = { action: 'audit.exported', subjectType: 'audit_log', detail: { format, filters: { ...filters } } };
+    // Only an unfiltered JSONL export can be verified offline; it must carry a checkpoint of its own head.
+    const verifiable = format === 'jsonl' && Object.keys(filters).length === 0;
     await this.dataSource.transaction((tx) =>
-      this.audit.record(tx, actor, { action: 'audit.exported', subjectType: 'audit_log', detail: { format, filters: { ...filters } } }),
+      verifiable ? this.signer.recordAndSignHead(tx, actor, event) : this.audit.record(tx, actor, event),
     );
     const toSeq = await this.repository.headSeq();
     const header = exportHeader(toSeq, filters, publicKey, this.clock.now());

@@ -16,10 +16,10 @@ type KeySource = 'AUDIT_SIGNING_KEY' | 'DATA_DIR';
 const badKey = (key: KeySource, problem: string) => new ConfigError([{ key, problem }]);
 
 /**
- * The service's Ed25519 key for audit checkpoints: AUDIT_SIGNING_KEY (PEM text or a file path), or
- * DATA_DIR/keys/audit-signing.pem, made (mode 0600) the first time it is needed. Every instance
- * must sign with the same key, so several instances either share DATA_DIR or all get
- * AUDIT_SIGNING_KEY.
+ * The service's Ed25519 key for audit checkpoints: AUDIT_SIGNING_KEY (PEM text or a file path), or,
+ * with the embedded database only, DATA_DIR/keys/audit-signing.pem, made (mode 0600) the first time
+ * it is needed. Every instance must sign with the same key, so with a real database the key must
+ * come from configuration.
  */
 @Injectable()
 export class AuditSigningKey {
@@ -69,6 +69,10 @@ export class AuditSigningKey {
 
   /** Written to a temporary name and linked into place, so two processes starting together agree on one key. */
   private fromDataDir(): LoadedKey {
+    // Each instance (and each rebuilt container) would make its own key and could never sign again.
+    if (this.config.databaseMode === 'postgres') {
+      throw badKey('AUDIT_SIGNING_KEY', 'is required when DATABASE_URL is set (every instance must share it)');
+    }
     const file = this.keyFile;
     try {
       return this.fromPem(readFileSync(file, 'utf8'), 'DATA_DIR');

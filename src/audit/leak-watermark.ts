@@ -6,7 +6,17 @@ import { promisify } from 'node:util';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { DomainError } from '../common/domain-error.js';
-import { entryBytes, readZip } from '../common/zip/zip-reader.js';
+import { checkedEntries, checkedEntryBytes, ZipRefused, type ZipLimits } from '../common/zip/checked-zip.js';
+
+/** A leaked copy comes from outside: read through the hardened reader, with the import's caps. */
+const TRACE_ZIP_LIMITS: ZipLimits = { maxUnpackedBytes: 32 * 1024 * 1024, maxRatio: 200, maxEntries: 10_000 };
+const zipRefused = (reason: string) =>
+  new DomainError(
+    'invalid',
+    'TRACE_ZIP_REFUSED',
+    `The file is a ZIP archive that cannot safely be opened (${reason}); it was not unpacked`,
+    'file',
+  );
 
 /** Where in the file the bundle id was found. */
 export type WatermarkSource = 'xlsx:subject' | 'xlsx:header' | 'pdf:info' | 'pdf:text' | 'zip:manifest';
@@ -35,10 +45,20 @@ export async function readWatermark(file: Buffer): Promise<FoundWatermark> {
 async function readZipFile(file: Buffer): Promise<FoundWatermark> {
   let manifest: { bundleId?: unknown } | undefined;
   try {
-    const entry = readZip(file).find((e) => e.name === 'manifest.json');
-    if (entry) manifest = JSON.parse(entryBytes(entry).toString('utf8')) as { bundleId?: unknown };
-  } catch {
-    // Another ZIP writer (a spreadsheet program that saved the file again): exceljs reads it below.
+    // Every entry is checked (bounds, sizes, inflate caps) before exceljs may see the file at all.
+    const entries = checkedEntries(file, TRACE_ZIP_LIMITS);
+    const contents = entries.filter((e) => !e.name.endsWith('/')).map((e) => ({ name: e.name, data: checkedEntryBytes(file, e) }));
+    const entry = contents.find((e) => e.name === 'manifest.json');
+    if (entry) {
+      try {
+        manifest = JSON.parse(entry.data.toString('utf8')) as { bundleId?: unknown };
+      } catch {
+        manifest = {};
+      }
+    }
+  } catch (error) {
+    if (error instanceof ZipRefused) throw zipRefused(error.reason);
+    throw error;
   }
   if (manifest) {
     if (typeof manifest.bundleId === 'string' && UUID.test(manifest.bundleId)) return { bundleId: manifest.bundleId.toLowerCase(), foundIn: 'zip:manifest' };

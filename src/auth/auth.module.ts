@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { ApiTokensController } from './api-tokens.controller.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthRepository } from './auth.repository.js';
@@ -14,7 +15,7 @@ import { StaffSessionEntity } from './staff-session.entity.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([StaffSessionEntity]), AccountsModule, AuditModule],
-  controllers: [AuthController],
+  controllers: [AuthController, ApiTokensController],
   providers: [AuthRepository, AuthService, LoginThrottle, TotpService, StaffTotpSteps, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, LoginThrottle, TotpService],
 })

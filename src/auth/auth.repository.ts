@@ -35,14 +35,24 @@ export class AuthRepository {
     );
   }
 
-  /** Failures inside the window; for an account, only those since its last successful login. */
-  async recentFailures(throttleKey: string, since: Date, resetBySuccess: boolean): Promise<number> {
-    const rows: { n: string }[] = await this.dataSource.query(
-      `SELECT count(*) AS n FROM login_attempt
-        WHERE throttle_key = $1 AND NOT succeeded AND at >= $2
-          AND (NOT $3 OR at > coalesce((SELECT max(at) FROM login_attempt WHERE throttle_key = $1 AND succeeded), '-infinity'))`,
+  /**
+   * Failures inside the window and when the last one was; for an account, only those since its last
+   * success (`resetBySuccess`), and whether it has had a success in the window at all.
+   */
+  async failureStats(throttleKey: string, since: Date, resetBySuccess: boolean): Promise<FailureStats> {
+    const rows: { n: string; last: Date | null; succeeded: Date | null }[] = await this.dataSource.query(
+      `WITH ok AS (SELECT max(at) AS at FROM login_attempt WHERE throttle_key = $1 AND succeeded AND at >= $2)
+       SELECT count(*) AS n, max(a.at) AS last, (SELECT at FROM ok) AS succeeded FROM login_attempt a
+        WHERE a.throttle_key = $1 AND NOT a.succeeded AND a.at >= $2
+          AND (NOT $3 OR a.at > coalesce((SELECT at FROM ok), '-infinity'))`,
       [throttleKey, since, resetBySuccess],
     );
-    return Number(rows[0].n);
+    return { failures: Number(rows[0].n), lastFailureAt: rows[0].last, succeededBefore: rows[0].succeeded !== null };
   }
+}
+
+export interface FailureStats {
+  failures: number;
+  lastFailureAt: Date | null;
+  succeededBefore: boolean;
 }

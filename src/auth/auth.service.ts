@@ -59,7 +59,7 @@ export class AuthService {
     const setupPending = this.config.staffTotpRequired && !account.totpEnabledAt;
     const token = newSecretToken('lbs');
     await this.dataSource.transaction(async (tx) => {
-      const session = Object.assign(new StaffSessionEntity(), { id: newId(), staffId: account.id, tokenHash: sha256Hex(token), createdAt: now, lastSeenAt: now, endedAt: null, secondFactorPending: setupPending });
+      const session = Object.assign(new StaffSessionEntity(), { id: newId(), staffId: account.id, tokenHash: sha256Hex(token), createdAt: now, lastSeenAt: now, endedAt: null, secondFactorPending: setupPending, secondFactorPassed: account.totpEnabledAt !== null });
       await this.repository.insertSession(tx, session);
       await this.audit.record(tx, { type: 'staff', id: account.id, role: account.role, networkIds: [] }, {
         action: 'staff.logged_in',
@@ -123,6 +123,11 @@ export class AuthService {
     if (!secret) return false;
     const step = await this.totp.match(secret, code, await this.totpSteps.last(staffId));
     return step !== undefined && (await this.totpSteps.consume(staffId, step));
+  }
+
+  /** Whether the live session's login included the TOTP code (API tokens need that where TOTP is on). */
+  async sessionPassedSecondFactor(token: string): Promise<boolean> {
+    return (await this.repository.findLiveSession(sha256Hex(token)))?.secondFactorPassed ?? false;
   }
 
   actorForToken(token: string): Promise<StaffActor | undefined> {

@@ -10,4 +10,6 @@ export class StaffSessionEntity {
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true }) endedAt!: Date | null;
   /** With STAFF_TOTP_REQUIRED: the session may only set up TOTP until a code is confirmed. */
   @Column({ name: 'second_factor_pending', type: 'boolean', default: false }) secondFactorPending!: boolean;
+  /** The login that made this session included the TOTP code. */
+  @Column({ name: 'second_factor_passed', type: 'boolean', default: false }) secondFactorPassed!: boolean;
 }

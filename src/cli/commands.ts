@@ -32,11 +32,12 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'tokens:create',
-    usage: 'tokens:create --email E --name N',
-    description: 'Creates a personal API token for a staff account and prints it once.',
+    usage: 'tokens:create --email E --name N [--expires-in-days D]',
+    description: 'Creates a personal API token for a staff account and prints it once (with its expiry).',
     options: {
       email: { value: 'E', description: "the staff account's e-mail address" },
       name: { value: 'N', description: 'what the token is for, shown in the token list' },
+      'expires-in-days': { value: 'D', description: 'days until the token expires (default 90, at most 365)' },
     },
     load: async () => (await import('./commands/tokens-create.command.js')).tokensCreateCommand,
   },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isTimeZone } from '../common/time-zone.js';
 import type { OrgLogo } from './org-logo.js';
@@ -5,6 +6,34 @@ import type { OrgLogo } from './org-logo.js';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const BUNDLE_STORES = ['local', 's3'] as const;
+
+/** An IP address, or one with a prefix length (CIDR). */
+function isAddressOrRange(text: string): boolean {
+  const [address, prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
+
+/**
+ * Express's `trust proxy`: a hop count, `false`, or addresses, ranges and the names express knows.
+ * `true` (trust any proxy) is refused: every client could then choose its own address.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): number | false | string[] => {
+    if (value === 'false') return false;
+    if (/^\d+$/.test(value) && Number(value) <= 20) return Number(value);
+    const parts = value.split(',').map((p) => p.trim());
+    if (value !== 'true' && parts.every((p) => PROXY_NAMES.includes(p) || isAddressOrRange(p))) return parts;
+    const message = 'must be a hop count (0-20), false, or a comma-separated list of IP addresses, CIDR ranges, loopback, linklocal or uniquelocal';
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
 
 const optionalString = z
   .string()
@@ -18,6 +47,12 @@ const optionalString = z
  */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z
+    .string()
+    .trim()
+    .refine((v) => isIP(v) !== 0 || (HOST_NAME.test(v) && !/^[\d.]+$/.test(v)), 'must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0')
+    .default('127.0.0.1'),
+  TRUST_PROXY: trustProxy.default(['loopback']),
   BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: optionalString.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
@@ -36,7 +71,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
+  LOGIN_MAX_DELAY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   BUNDLE_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   MEMBER_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   STAFF_TOTP_REQUIRED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
@@ -158,6 +194,10 @@ export type DatabaseMode = 'embedded' | 'postgres';
 /** Typed, validated configuration. Injected everywhere; nothing else reads `process.env`. */
 export class AppConfig {
   readonly port: number;
+  /** The interface the server listens on; 127.0.0.1 unless a container or proxy set-up says otherwise. */
+  readonly host: string;
+  /** Express's `trust proxy`: which hops may name the client address in X-Forwarded-For. */
+  readonly trustProxy: number | false | string | string[];
   readonly baseUrl: string;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -171,7 +211,10 @@ export class AppConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly staffSessionIdleMinutes: number;
   readonly loginMaxFailures: number;
+  /** How long failed logins count towards the delays. */
   readonly loginWindowMinutes: number;
+  /** The longest delay after repeated failed logins. */
+  readonly loginMaxDelayMinutes: number;
   /** How long a worker's claim on a bundle lasts; a crashed worker's claims lapse after this. */
   readonly bundleLeaseSeconds: number;
   readonly memberSessionIdleMinutes: number;
@@ -204,6 +247,9 @@ export class AppConfig {
 
   constructor(parsed: ParsedConfig) {
     this.port = parsed.PORT;
+    this.host = parsed.HOST;
+    const proxies = parsed.TRUST_PROXY;
+    this.trustProxy = Array.isArray(proxies) && proxies.length === 1 ? proxies[0] : proxies;
     this.baseUrl = (parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, '');
     this.databaseUrl = parsed.DATABASE_URL;
     this.dataDir = parsed.DATA_DIR;
@@ -216,6 +262,7 @@ export class AppConfig {
     this.staffSessionIdleMinutes = parsed.STAFF_SESSION_IDLE_MINUTES;
     this.loginMaxFailures = parsed.LOGIN_MAX_FAILURES;
     this.loginWindowMinutes = parsed.LOGIN_WINDOW_MINUTES;
+    this.loginMaxDelayMinutes = parsed.LOGIN_MAX_DELAY_MINUTES;
     this.bundleLeaseSeconds = parsed.BUNDLE_LEASE_SECONDS;
     this.memberSessionIdleMinutes = parsed.MEMBER_SESSION_IDLE_MINUTES;
     this.staffTotpRequired = parsed.STAFF_TOTP_REQUIRED;

@@ -40,14 +40,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /**
- * A real database needs an explicit SESSION_SECRET (several instances must share it). The embedded
- * database is a single-machine set-up, so a secret is generated once and kept under DATA_DIR.
+ * The secrets that belong to the installation, not to one process: every instance must hold the
+ * same ones, and a rebuilt container must get them back. With a real database they must come from
+ * configuration (start-up lists every missing one). The embedded database is a single-machine
+ * set-up: the session secret is generated once and kept under DATA_DIR, and the audit signing key
+ * is made there on first use (see AuditSigningKey).
  */
-export function resolveSessionSecret(config: AppConfig): void {
-  if (config.sessionSecret) return;
+export const INSTALLATION_SECRETS = ['SESSION_SECRET', 'AUDIT_SIGNING_KEY'] as const;
+
+export function resolveInstallationSecrets(config: AppConfig): void {
   if (config.databaseMode === 'postgres') {
-    throw new ConfigError([{ key: 'SESSION_SECRET', problem: 'is required when DATABASE_URL is set' }]);
+    const present = { SESSION_SECRET: config.sessionSecret, AUDIT_SIGNING_KEY: config.auditSigningKey };
+    const missing = INSTALLATION_SECRETS.filter((key) => !present[key]);
+    if (missing.length) {
+      const problem = 'is required when DATABASE_URL is set (every instance must share it; see .env.example)';
+      throw new ConfigError(missing.map((key) => ({ key, problem })));
+    }
+    return;
   }
+  if (config.sessionSecret) return;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const file = join(config.dataDir, 'session-secret');
   try {

@@ -33,7 +33,7 @@ export class ConsoleStaffController {
   async list(@Req() req: ConsoleRequest, @Res() res: Response) {
     const ctx = consoleContext(req, res, this.config.orgName);
     const flash = req.query.done === 'created' ? ctx.t.staffCreated : undefined;
-    sendPage(res, staffPage(ctx, await this.accounts.list(staff(req)), await this.networks.list(staff(req)), { flash }));
+    sendPage(res, staffPage(ctx, await this.accounts.list(staff(req)), await this.networks.list(staff(req)), { flash, selfId: staff(req).id }));
   }
 
   @Post()
@@ -48,7 +48,7 @@ export class ConsoleStaffController {
       if (!(error instanceof DomainError) || (error.kind !== 'invalid' && error.kind !== 'conflict')) throw error;
       const problems = error.problems.length ? error.problems : [{ field: error.field ?? 'email', message: error.message }];
       const ctx = consoleContext(req, res, this.config.orgName);
-      sendPage(res, staffPage(ctx, await this.accounts.list(staff(req)), await this.networks.list(staff(req)), { values: { email }, errors: problems.map((p) => ({ field: p.field ?? 'email', message: p.message })) }), 400);
+      sendPage(res, staffPage(ctx, await this.accounts.list(staff(req)), await this.networks.list(staff(req)), { values: { email }, selfId: staff(req).id, errors: problems.map((p) => ({ field: p.field ?? 'email', message: p.message })) }), 400);
     }
   }
 
@@ -57,6 +57,19 @@ export class ConsoleStaffController {
     const raw = req.body?.networkIds as unknown;
     const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String).map((id) => new UuidPipe().transform(id, { type: 'body', data: 'networkIds' }));
     await this.accounts.setNetworks(staff(req), staffId, ids);
+    res.redirect(303, '/console/medarbejdere');
+  }
+
+  /** Ends the account's sessions and revokes its API tokens at once (see AccountsService.setDisabled). */
+  @Post(':staffId/deaktiver')
+  async disable(@Param('staffId', UuidPipe) staffId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
+    await this.accounts.setDisabled(staff(req), staffId, true);
+    res.redirect(303, '/console/medarbejdere');
+  }
+
+  @Post(':staffId/aktiver')
+  async enable(@Param('staffId', UuidPipe) staffId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
+    await this.accounts.setDisabled(staff(req), staffId, false);
     res.redirect(303, '/console/medarbejdere');
   }
 }

@@ -19,6 +19,7 @@ import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { ConsoleGdprController } from './console-gdpr.controller.js';
 import { ConsoleMembersController } from './console-members.controller.js';
 import { ConsoleStaffController } from './console-staff.controller.js';
+import { ConsoleTokensController } from './console-tokens.controller.js';
 import { StaffSessionGuard } from './staff-session.guard.js';
 
 /** The staff console: server-rendered pages over the same services as the staff API. */
@@ -38,7 +39,7 @@ import { StaffSessionGuard } from './staff-session.guard.js';
     NetworksModule,
     NoticesModule,
   ],
-  controllers: [ConsoleAuthController, ConsoleMembersController, ConsoleDistributionController, ConsoleStaffController, ConsoleAuditController, ConsoleGdprController],
+  controllers: [ConsoleAuthController, ConsoleMembersController, ConsoleDistributionController, ConsoleStaffController, ConsoleTokensController, ConsoleAuditController, ConsoleGdprController],
   providers: [StaffSessionGuard, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}

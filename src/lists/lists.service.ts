@@ -12,7 +12,7 @@ import { NetworksService } from '../networks/networks.service.js';
 import { ContactListEntity, LIST_FORMATS } from './contact-list.entity.js';
 import { cronProblem } from './cron-schedule.js';
 import type { CreateListDto, ListDto, UpdateListDto } from './dto/list.dto.js';
-import { listNotFound, listSlugTaken, networkHasNoList } from './lists.errors.js';
+import { approvalOffNeedsAdmin, listNotFound, listSlugTaken, networkHasNoList } from './lists.errors.js';
 import { ListsRepository } from './lists.repository.js';
 import { isTimeZone } from '../common/time-zone.js';
 
@@ -96,6 +96,8 @@ export class ListsService {
   async update(actor: Actor, listId: string, patch: UpdateListDto): Promise<ListDto> {
     this.assertCanWrite(actor);
     const list = await this.reachable(actor, listId);
+    const turnsApprovalOff = list.requiresApproval && patch.requiresApproval === false;
+    if (turnsApprovalOff && !(actor.type === 'cli' || (actor.type === 'staff' && actor.role === 'admin'))) throw approvalOffNeedsAdmin();
     const next = Object.assign(new ContactListEntity(), list, {
       title: patch.title ?? list.title,
       columns: patch.columns ?? list.columns,
@@ -117,7 +119,10 @@ export class ListsService {
         subjectType: 'list',
         subjectId: listId,
         networkId: list.networkId,
-        detail: { fields: Object.keys(patch).sort() },
+        detail: {
+          fields: Object.keys(patch).sort(),
+          ...(patch.requiresApproval === undefined ? {} : { requiresApproval: next.requiresApproval }),
+        },
       });
     });
     return toListDto(next);

@@ -73,8 +73,8 @@ export class MemberAuthService {
     }
     const ok = account ? await this.hasher.verify(account.passwordHash, password) : await this.hasher.verifyNothing(password);
     if (!account || !ok) {
-      const { lockedNow } = await this.throttle.record('member', normalised, clientAddress, false);
-      await this.auditFailure(account?.memberId ?? null, 'wrong_credentials', lockedNow && account ? account : undefined);
+      const { delaysStarted } = await this.throttle.record('member', normalised, clientAddress, false);
+      await this.auditFailure(account?.memberId ?? null, 'wrong_credentials', delaysStarted && account ? account : undefined);
       throw loginFailed();
     }
     const identity = await this.age.unwrapIdentity(account.wrappedIdentity, password);
@@ -225,7 +225,8 @@ export class MemberAuthService {
       await this.audit.record(tx, actor, { action: 'member.login_failed', subjectType: 'member', subjectId: memberId, detail: { reason } });
       if (lockedAccount && email) {
         await this.notices.enqueue(tx, { kind: 'login_lockout', to: email, locale: lockedAccount.locale, memberId: lockedAccount.memberId });
-        await this.audit.record(tx, actor, { action: 'member_account.locked', subjectType: 'member', subjectId: lockedAccount.memberId, detail: { minutes: this.config.loginWindowMinutes } });
+        const detail = { failures: this.config.loginMaxFailures };
+        await this.audit.record(tx, actor, { action: 'member_account.login_delayed', subjectType: 'member', subjectId: lockedAccount.memberId, detail });
       }
     });
   }

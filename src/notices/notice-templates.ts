@@ -124,21 +124,21 @@ const TEMPLATES: Record<NoticeKind, Record<NoticeLocale, Fill>> = {
   },
   login_lockout: {
     da: ({ org, portal }) => ({
-      subject: 'Din adgang er låst i et stykke tid',
+      subject: 'Flere forkerte forsøg på at logge ind',
       paragraphs: [
         ['Hej'],
-        [`Der har været for mange forkerte forsøg på at logge ind på din sikre adgang hos ${org}.`],
-        ['Derfor er din adgang låst i et stykke tid. Du kan prøve igen senere på ', { url: portal }],
+        [`Der har været flere forkerte forsøg på at logge ind på din sikre adgang hos ${org}.`],
+        ['Nye forsøg derfra skal nu vente lidt længere for hvert forkert forsøg. Du kan stadig logge ind på ', { url: portal }],
         [`Var det ikke dig, der prøvede at logge ind? Så kontakt ${org}.`],
         signOff('Venlig hilsen', org, portal),
       ],
     }),
     en: ({ org, portal }) => ({
-      subject: 'Your access is locked for a while',
+      subject: 'Several failed attempts to log in',
       paragraphs: [
         ['Hello'],
-        [`There have been too many failed attempts to log in to your secure access at ${org}.`],
-        ['That is why your access is locked for a while. You can try again later at ', { url: portal }],
+        [`There have been several failed attempts to log in to your secure access at ${org}.`],
+        ['Further attempts from there now have to wait a little longer after each failure. You can still log in at ', { url: portal }],
         [`Was it not you who tried to log in? Then please contact ${org}.`],
         signOff('Kind regards', org, portal),
       ],

@@ -32,6 +32,10 @@ const NO_MEMBER = '00000000-0000-4000-8000-0000000000aa';
 /** Erased by the first caller allowed to; a second erasure only cleans up leftovers (200). */
 let erasableMember: string;
 let staffId: string;
+/** A token of the `staffId` account, revoked by the first caller allowed to. */
+let spareTokenId: string;
+/** Disabled and enabled again by the admin. */
+let disableId: string;
 let listA: string;
 let editionA: string;
 let keyForMember = '';
@@ -52,6 +56,8 @@ beforeAll(async () => {
   tokens.auditor = (await insertStaff(t.app, 'auditor')).token;
   tokens.badToken = 'lb_thisIsNotARealTokenAtAll0123456789';
   staffId = (await insertStaff(t.app, 'coordinator')).id;
+  spareTokenId = (await t.dataSource.query('SELECT id FROM api_token WHERE staff_id = $1', [staffId]))[0].id;
+  disableId = (await insertStaff(t.app, 'auditor')).id;
   memberA = (await insertMember(t.app, networkA)).id;
   memberB = (await insertMember(t.app, networkB)).id;
   erasableMember = (await insertMember(t.app, networkA)).id;
@@ -80,7 +86,7 @@ beforeEach(async () => {
 afterAll(() => t.close());
 
 interface Case {
-  method: 'get' | 'post' | 'patch' | 'put';
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   path: () => string;
   /** The OpenAPI path this case covers. */
   route: string;
@@ -205,7 +211,14 @@ const CASES: Case[] = [
     expect: staffOnly(201, 403, 403, 403),
   },
   { method: 'put', route: '/api/v1/staff/{staffId}/networks', path: () => `/api/v1/staff/${staffId}/networks`, body: () => ({ networkIds: [networkA] }), expect: staffOnly(200, 403, 403, 403) },
-  { method: 'post', route: '/api/v1/tokens', path: () => '/api/v1/tokens', body: () => ({ name: 'script' }), expect: staffOnly(201, 201, 201, 201) },
+  // Tokens are made from a logged-in session only (test/e2e/api-tokens.test.ts), never with another token.
+  { method: 'post', route: '/api/v1/tokens', path: () => '/api/v1/tokens', body: () => ({ name: 'script' }), expect: staffOnly(403, 403, 403, 403) },
+  { method: 'get', route: '/api/v1/tokens', path: () => '/api/v1/tokens', expect: staffOnly(200, 200, 200, 200) },
+  // Another person's token does not exist for the caller, unless the caller is an admin.
+  { method: 'delete', route: '/api/v1/tokens/{tokenId}', path: () => `/api/v1/tokens/${spareTokenId}`, expect: staffOnly(204, 404, 404, 404) },
+  { method: 'get', route: '/api/v1/staff/{staffId}/tokens', path: () => `/api/v1/staff/${staffId}/tokens`, expect: staffOnly(200, 403, 403, 403) },
+  { method: 'post', route: '/api/v1/staff/{staffId}/disable', path: () => `/api/v1/staff/${disableId}/disable`, expect: staffOnly(200, 403, 403, 403) },
+  { method: 'post', route: '/api/v1/staff/{staffId}/enable', path: () => `/api/v1/staff/${disableId}/enable`, expect: staffOnly(200, 403, 403, 403) },
   { method: 'get', route: '/api/v1/audit/events', path: () => '/api/v1/audit/events', expect: staffOnly(200, 403, 403, 200) },
   { method: 'get', route: '/api/v1/audit/verify', path: () => '/api/v1/audit/verify', expect: staffOnly(200, 403, 403, 200) },
   { method: 'get', route: '/api/v1/auth/me', path: () => '/api/v1/auth/me', expect: staffOnly(200, 200, 200, 200) },
@@ -259,7 +272,8 @@ describe('authorization matrix', () => {
  * change no member, network, list, edition, bundle or staff data, and an auditor needs them to
  * read the log from a script.
  */
-const auditorOwnCredentials = (method: string, path: string) => path.startsWith('/api/v1/auth/') || `${method} ${path}` === 'post /api/v1/tokens';
+const auditorOwnCredentials = (method: string, path: string) =>
+  path.startsWith('/api/v1/auth/') || ['post /api/v1/tokens', 'delete /api/v1/tokens/{tokenId}'].includes(`${method} ${path}`);
 
 describe('the auditor changes nothing', () => {
   it('gets 403 from every mutating route the API describes, now and for routes added later', async () => {

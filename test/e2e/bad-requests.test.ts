@@ -10,6 +10,7 @@ import { activateMember, consentingMember, portalWorld, publish } from '../suppo
 import { CLI_PATH } from '../support/run-cli.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
+import { testSecretEnv } from '../support/test-secrets.js';
 
 // Requests that are too big, carry fields no endpoint knows, are not JSON, or try to reach a file
 // through a name or path: each gets a clear answer, and nothing changes or is written or read.
@@ -274,7 +275,7 @@ function cliIn(cwd: string, args: string[]): Promise<{ code: number | null; stdo
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATABASE_URL: t.database.url, SESSION_SECRET: TEST_SESSION_SECRET, DATA_DIR: t.dataDir },
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATABASE_URL: t.database.url, SESSION_SECRET: TEST_SESSION_SECRET, DATA_DIR: t.dataDir, ...testSecretEnv() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -13,6 +13,7 @@ import { ageDecrypt, ageKeygen, type AgeKey } from '../support/age-cli.js';
 import { CLI_PATH } from '../support/run-cli.js';
 import { startService } from '../support/service-process.js';
 import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
+import { testSecretEnv } from '../support/test-secrets.js';
 import { readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
 
 const MEMBERS = 400;
@@ -49,6 +50,7 @@ const env = () => ({
   DATABASE_URL: t.database.url,
   DATA_DIR: t.dataDir,
   SESSION_SECRET: TEST_SESSION_SECRET,
+  ...testSecretEnv(),
   LOG_LEVEL: 'warn',
   // A short lease, so the restarted worker takes over the dead one's claims quickly.
   BUNDLE_LEASE_SECONDS: '5',

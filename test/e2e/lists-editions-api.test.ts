@@ -98,6 +98,23 @@ describe('preview and four-eyes approval', () => {
     const [event] = await t.dataSource.query(`SELECT actor_id, detail FROM audit_event WHERE action = 'edition.approved' AND subject_id = $1`, [edition.id]);
     expect(event).toMatchObject({ actor_id: second.id, detail: { requestedById: first.id } });
   });
+
+  it('lets only an admin turn four-eyes approval off; a coordinator gets 403 and the list keeps it', async () => {
+    const admin = await insertStaff(t.app, 'admin');
+    const list = (await as(first).post(`/api/v1/networks/${networkId}/lists`, { slug: `r-${unique()}`, title: 'R', requiresApproval: true }).expect(201)).body;
+    const patch = (who: { token: string }, body: object) =>
+      request(t.http).patch(`/api/v1/lists/${list.id}`).set('Authorization', `Bearer ${who.token}`).send(body);
+    const refused = await patch(first, { requiresApproval: false, title: 'Uden godkendelse' }).expect(403);
+    expect(refused.body.code).toBe('APPROVAL_OFF_NEEDS_ADMIN');
+    expect((await as(first).get(`/api/v1/lists/${list.id}`).expect(200)).body).toMatchObject({ requiresApproval: true, title: 'R' });
+    expect((await as(first).post(`/api/v1/lists/${list.id}/editions`).expect(201)).body.state).toBe('awaiting_approval');
+    // Turning it on, or repeating that it is on, stays open to coordinators.
+    await patch(first, { requiresApproval: true, title: 'R2' }).expect(200);
+    expect((await patch(admin, { requiresApproval: false }).expect(200)).body.requiresApproval).toBe(false);
+    const [event] = await t.dataSource.query(
+      `SELECT actor_id, detail FROM audit_event WHERE action = 'list.updated' AND subject_id = $1 ORDER BY seq DESC LIMIT 1`, [list.id]);
+    expect(event).toMatchObject({ actor_id: admin.id, detail: { fields: ['requiresApproval'], requiresApproval: false } });
+  });
 });
 
 describe('publishing unchanged content', () => {

@@ -198,7 +198,7 @@ describe('a member portal run', () => {
 });
 
 describe('login', () => {
-  it('answers alike for an unknown e-mail and a wrong password, audits each failure, and locks with a notice', async () => {
+  it('answers alike for an unknown e-mail and a wrong password, audits each failure, and delays with a notice', async () => {
     const world = await portalWorld(t.app);
     const member = await consentingMember(t.app, world.network.id);
     await activateMember(t.app, sink, baseUrl, world.coordinator.token, member);
@@ -218,7 +218,7 @@ describe('login', () => {
     const failures = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'member.login_failed' AND subject_id = $1`, [member.id]);
     expect(failures[0].n).toBe(4);
     await flushMail(t.app);
-    const lockout = await sink.waitFor(1, 10_000, (m) => m.to.includes(member.email) && /låst/.test(m.subject));
+    const lockout = await sink.waitFor(1, 10_000, (m) => m.to.includes(member.email) && /forkerte forsøg/.test(m.subject));
     expect(lockout).toHaveLength(1);
     expect(lockout[0].text).not.toContain(member.name);
   });

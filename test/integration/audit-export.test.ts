@@ -15,6 +15,8 @@ import { DatabaseTarget } from '../../src/database/database-target.js';
 import { insertMember, insertNetwork, insertStaff } from '../factories/factories.js';
 import { runCli } from '../support/run-cli.js';
 import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
+import { testSecretEnv } from '../support/test-secrets.js';
+import { AuditSigningKey } from '../../src/audit/audit-signing-key.js';
 
 let t: TestApp;
 let dir: string;
@@ -98,7 +100,9 @@ describe('the JSONL export', () => {
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
     expect(events.at(-1)).toMatchObject({ action: 'audit.exported', actorType: 'staff' });
     expect(header.toSeq).toBe(events.length);
-    expect(checkpointLines()).toHaveLength(2);
+    // The two made before, and the one the export signed of its own head (the export event).
+    expect(checkpointLines()).toHaveLength(3);
+    expect(checkpointLines().at(-1)).toMatchObject({ seq: header.toSeq });
     rest.forEach((line, i) => {
       if (line.type === 'checkpoint') expect(rest[i - 1]).toMatchObject({ type: 'event', seq: line.seq, hash: line.hash });
     });
@@ -108,7 +112,7 @@ describe('the JSONL export', () => {
     const file = await writeLines(full);
     for (const key of [keyFiles.pem, keyFiles.json, keyText.base64, keyText.hex]) {
       const result = await verifyOffline(file, key);
-      expect(result.json).toEqual({ ok: true, events: eventLines().length, checkpoints: 2 });
+      expect(result.json).toEqual({ ok: true, events: eventLines().length, checkpoints: 3 });
       expect(result.code).toBe(0);
     }
   });
@@ -186,10 +190,11 @@ describe('the JSONL export', () => {
     const out = join(dir, 'cli-export.jsonl');
     const exported = await runCli(['audit:export', '--format', 'jsonl', '--out', out], env);
     expect(exported.code).toBe(0);
-    expect(exported.json).toMatchObject({ out, format: 'jsonl', filtered: false, checkpoints: 2 });
+    const [{ n: stored }] = await t.dataSource.query('SELECT count(*)::int AS n FROM audit_checkpoint');
+    expect(exported.json).toMatchObject({ out, format: 'jsonl', filtered: false, checkpoints: stored });
     expect((await stat(out)).mode & 0o777).toBe(0o600);
     const result = await verifyOffline(out);
-    expect(result.json).toMatchObject({ ok: true, events: exported.json!.events, checkpoints: 2 });
+    expect(result.json).toMatchObject({ ok: true, events: exported.json!.events, checkpoints: stored });
   });
 });
 
@@ -263,8 +268,17 @@ async function secondInstance(extra: Record<string, string>) {
 }
 
 describe('checkpoints and the signing key', () => {
-  it('keeps the signing key under DATA_DIR, readable by its owner only', async () => {
-    expect((await stat(join(t.dataDir, 'keys', 'audit-signing.pem'))).mode & 0o777).toBe(0o600);
+  it('keeps a made signing key under DATA_DIR, readable by its owner only, with the embedded database only', async () => {
+    const embeddedDir = await mkdtemp(join(tmpdir(), 'lb-key-'));
+    try {
+      const made = new AuditSigningKey(loadConfig({ DATA_DIR: embeddedDir })).publicKey();
+      expect((await stat(join(embeddedDir, 'keys', 'audit-signing.pem'))).mode & 0o777).toBe(0o600);
+      expect(new AuditSigningKey(loadConfig({ DATA_DIR: embeddedDir })).publicKey().keyId).toBe(made.keyId);
+      const withServer = new AuditSigningKey(loadConfig({ DATA_DIR: embeddedDir, DATABASE_URL: t.database.url }));
+      expect(() => withServer.publicKey()).toThrow(/AUDIT_SIGNING_KEY: is required when DATABASE_URL is set/);
+    } finally {
+      await rm(embeddedDir, { recursive: true, force: true });
+    }
   });
 
   it('makes one scheduled checkpoint per hour however many instances ask at once, and none when nothing was logged since', async () => {
@@ -290,13 +304,16 @@ describe('checkpoints and the signing key', () => {
   });
 
   it('refuses to sign on an instance with another key, and signs once given the shared key', async () => {
-    const other = await secondInstance({});
+    const otherKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const other = await secondInstance({ AUDIT_SIGNING_KEY: otherKey });
     try {
       await expect(other.app.get(AuditCheckpointsService).create(CLI_ACTOR)).rejects.toMatchObject({ code: 'AUDIT_SIGNING_KEY_MISMATCH' });
     } finally {
       await other.close();
     }
-    const shared = await secondInstance({ AUDIT_SIGNING_KEY: join(t.dataDir, 'keys', 'audit-signing.pem') });
+    const keyFile = join(dir, 'shared-signing.pem');
+    await writeFile(keyFile, testSecretEnv().AUDIT_SIGNING_KEY, { mode: 0o600 });
+    const shared = await secondInstance({ AUDIT_SIGNING_KEY: keyFile });
     try {
       await expect(shared.app.get(AuditCheckpointsService).create(CLI_ACTOR)).resolves.toMatchObject({ kind: 'on_demand' });
     } finally {

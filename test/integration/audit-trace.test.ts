@@ -13,6 +13,7 @@ import { RecipientsService } from '../../src/recipients/recipients.service.js';
 import { grantConsent, insertConsentText, insertMember, insertNetwork, unique } from '../factories/factories.js';
 import { ageDecrypt, ageKeygen } from '../support/age-cli.js';
 import { pdfText } from '../support/documents.js';
+import { storeZip } from '../fixtures/bad-input/large-inputs.js';
 import { runCli } from '../support/run-cli.js';
 import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
 
@@ -151,4 +152,19 @@ describe('audit:trace', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('TRACE_NO_WATERMARK');
   });
+
+  it('reads an outside file only through the hardened ZIP reader: a bomb is refused before it is inflated', async () => {
+    // 200 MB of one byte packs into ~200 KB; the unchecked reader inflated all of it (and exceljs after it).
+    const bomb = join(dir, 'bomb.zip');
+    await writeFile(bomb, storeZip([['manifest.json', Buffer.alloc(200 * 1024 * 1024, 0x20)]]));
+    const result = await trace(bomb);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('TRACE_ZIP_REFUSED');
+    expect(result.stderr).toMatch(/file/);
+    // A workbook-shaped bomb is refused the same way before exceljs sees it.
+    const sheetBomb = join(dir, 'sheet-bomb.xlsx');
+    await writeFile(sheetBomb, storeZip([['xl/worksheets/sheet1.xml', Buffer.alloc(200 * 1024 * 1024, '<row/>')]]));
+    expect((await trace(sheetBomb)).stderr).toContain('TRACE_ZIP_REFUSED');
+  });
 });
+

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, resolveSessionSecret } from '../../src/config/load-config.js';
+import { ConfigError, loadConfig, resolveInstallationSecrets } from '../../src/config/load-config.js';
 import { startServiceExpectingFailure } from '../support/service-process.js';
 
 describe('configuration', () => {
@@ -55,18 +55,26 @@ describe('configuration', () => {
     }
   });
 
-  it('requires SESSION_SECRET with a real database', () => {
+  it('requires every per-installation secret with a real database, and lists the missing ones together', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://localhost/x' });
-    expect(() => resolveSessionSecret(config)).toThrow(/SESSION_SECRET/);
+    let error: unknown;
+    try {
+      resolveInstallationSecrets(config);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => p.key)).toEqual(['SESSION_SECRET', 'AUDIT_SIGNING_KEY']);
+    const partly = loadConfig({ DATABASE_URL: 'postgres://localhost/x', SESSION_SECRET: 'x'.repeat(32) });
+    expect(() => resolveInstallationSecrets(partly)).toThrow(/AUDIT_SIGNING_KEY: is required when DATABASE_URL is set/);
   });
 
   it('generates a session secret once for the embedded database and keeps it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-cfg-'));
     try {
       const first = loadConfig({ DATA_DIR: dir });
-      resolveSessionSecret(first);
+      resolveInstallationSecrets(first);
       const second = loadConfig({ DATA_DIR: dir });
-      resolveSessionSecret(second);
+      resolveInstallationSecrets(second);
       expect(first.sessionSecret).toHaveLength(43);
       expect(second.sessionSecret).toBe(first.sessionSecret);
       expect(readFileSync(join(dir, 'session-secret'), 'utf8')).toBe(first.sessionSecret);

@@ -314,7 +314,7 @@ describe('the outbox while the SMTP server is down, then up', () => {
       activation: ['Aktivér din sikre adgang', 'Activate your secure access'],
       password_reset: ['Vælg en ny adgangskode', 'Choose a new password'],
       bundle_notice: ['Du har modtaget en sikker besked', 'You have received a secure message'],
-      login_lockout: ['Din adgang er låst i et stykke tid', 'Your access is locked for a while'],
+      login_lockout: ['Flere forkerte forsøg på at logge ind', 'Several failed attempts to log in'],
       access_request_receipt: ['Vi har modtaget din anmodning', 'We have received your request'],
     };
     for (const row of await rows()) {
@@ -353,8 +353,8 @@ describe('the outbox without SMTP_URL', () => {
 
     const parsed = await simpleParser(await readFile(join(dir, files[0])));
     expect(parsed.messageId).toBe(row.message_id);
-    expect(parsed.subject).toBe('Your access is locked for a while');
-    expect(parsed.text).toContain(`You can try again later at ${PORTAL}`);
+    expect(parsed.subject).toBe('Several failed attempts to log in');
+    expect(parsed.text).toContain(`You can still log in at ${PORTAL}`);
     expect(parsed.from?.value).toEqual([{ name: 'Foreningen', address: 'no-reply@liste.example.dk' }]);
     expect(await mailById(t, row.id)).toMatchObject({ state: 'sent', subject: null, text_body: null, html_body: null });
   });

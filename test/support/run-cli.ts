@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { withTestSecrets } from './test-secrets.js';
 
 export const CLI_PATH = resolve('dist/src/cli.js');
 export const MAIN_PATH = resolve('dist/src/main.js');
@@ -16,7 +17,7 @@ export interface CliResult {
 export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...withTestSecrets(env) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { MAIN_PATH } from './run-cli.js';
+import { withTestSecrets } from './test-secrets.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,7 +24,8 @@ export interface ServiceProcess {
 export async function startService(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [MAIN_PATH], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env, PORT: port },
+    // On a real database the per-installation secrets are required; the test file's own are added.
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...withTestSecrets(env), PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -57,7 +59,7 @@ export async function startService(env: Record<string, string>, timeoutMs = 60_0
   };
 }
 
-/** Runs the service expecting it to fail at start-up; returns its exit code and output. */
+/** Runs the service expecting it to fail at start-up, with exactly `env`; returns its exit code and output. */
 export function startServiceExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MAIN_PATH], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

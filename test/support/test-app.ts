@@ -8,6 +8,7 @@ import { createLogger } from '../../src/common/logger.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { DatabaseTarget } from '../../src/database/database-target.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testSecretEnv } from './test-secrets.js';
 
 export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
 
@@ -31,6 +32,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const config = loadConfig({
     DATABASE_URL: database.url,
     SESSION_SECRET: TEST_SESSION_SECRET,
+    // What start-up requires with a real database (resolveInstallationSecrets): shared with the file's CLI runs.
+    ...testSecretEnv(),
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
     ...env,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../../common/actor.js';
 import { IsEmailAddress } from '../../common/email.js';
 
@@ -33,6 +33,13 @@ export class SetStaffNetworksDto {
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'nightly export script' }) @IsString() @Length(1, 100) name!: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 365, default: 90, description: 'days until the token stops working' })
+  @IsOptional()
+  @IsInt({ message: 'expiresInDays must be a whole number from 1 to 365' })
+  @Min(1, { message: 'expiresInDays must be a whole number from 1 to 365' })
+  @Max(365, { message: 'expiresInDays must be a whole number from 1 to 365' })
+  expiresInDays?: number;
 }
 
 export class StaffDto {
@@ -41,10 +48,21 @@ export class StaffDto {
   @ApiProperty({ enum: STAFF_ROLES }) role!: StaffRole;
   @ApiProperty({ type: [String] }) networkIds!: string[];
   @ApiProperty() createdAt!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'set while the account is disabled' }) disabledAt!: string | null;
 }
 
 export class TokenDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'shown once; send as `Authorization: Bearer <token>`' }) token!: string;
+  @ApiProperty() expiresAt!: string;
+}
+
+export class TokenInfoDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() expiresAt!: string;
+  @ApiProperty({ type: String, nullable: true }) lastUsedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) revokedAt!: string | null;
 }

@@ -2,6 +2,7 @@ import { field, type FieldError } from '../../common/web/forms.js';
 import { html } from '../../common/web/html.js';
 import { consoleLayout, csrf, errors, formatDateTime, table, type ConsoleContext } from './console-layout.js';
 import { fill } from './console-texts.js';
+import { tokenTexts } from './console-token-pages.js';
 
 export function importPage(
   ctx: ConsoleContext,
@@ -166,18 +167,26 @@ ${table(
 
 export function staffPage(
   ctx: ConsoleContext,
-  staff: { id: string; email: string; role: string; networkIds: string[] }[],
+  staff: { id: string; email: string; role: string; networkIds: string[]; disabledAt: string | null }[],
   networks: { id: string; name: string }[],
-  o: { flash?: string; errors?: FieldError[]; values?: Record<string, string> } = {},
+  o: { flash?: string; errors?: FieldError[]; values?: Record<string, string>; selfId?: string } = {},
 ): string {
   const { t } = ctx;
+  const x = tokenTexts(ctx);
+  // Disabling ends the account's sessions and tokens at once; an admin cannot disable themself.
+  const status = (s: { id: string; disabledAt: string | null }) =>
+    s.id === o.selfId
+      ? x.active
+      : html`${s.disabledAt ? x.disabled : x.active}
+<form method="post" action="/console/medarbejdere/${s.id}/${s.disabledAt ? 'aktiver' : 'deaktiver'}" class="inline">${csrf(ctx)}
+<button type="submit" class="secondary">${s.disabledAt ? x.enable : x.disable}</button></form>`;
   const name = (id: string) => networks.find((n) => n.id === id)?.name ?? id;
   return consoleLayout(
     ctx,
     t.staffTitle,
     html`${errors(ctx, o.errors ?? [])}
 ${table(
-  [t.colEmail, t.colRole, t.colNetworks],
+  [t.colEmail, t.colRole, t.colNetworks, x.colStatus],
   staff.map((s, i) => [
     s.email,
     t.roles[s.role] ?? s.role,
@@ -187,6 +196,7 @@ ${table(
           (n) => html`<div class="choice"><input type="checkbox" name="networkIds" value="${n.id}" id="s-${i}-${n.id}"${s.networkIds.includes(n.id) ? html` checked` : ''}><label for="s-${i}-${n.id}">${n.name}</label></div>`,
         )}</fieldset><button type="submit" class="secondary">${t.save}</button></form>`
       : s.networkIds.map(name).join(', '),
+    status(s),
   ]),
 )}
 <h2>${t.newStaff}</h2>

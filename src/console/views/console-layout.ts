@@ -27,6 +27,7 @@ function nav(ctx: ConsoleContext): SafeHtml | '' {
     { href: '/console/sletning', label: t.navErasure, show: ctx.role !== 'auditor' },
     { href: '/console/medarbejdere', label: t.navStaff, show: ctx.role === 'admin' },
     { href: '/console/revision', label: t.navAudit, show: ctx.role !== 'coordinator' },
+    { href: '/console/noegler', label: t.navTokens, show: ctx.role !== null },
   ].filter((i) => i.show);
   return html`<nav aria-label="${t.nav}"><ul>${items.map(
     (i) => html`<li><a href="${i.href}"${ctx.path === i.href ? html` aria-current="page"` : ''}>${i.label}</a></li>`,

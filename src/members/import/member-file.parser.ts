@@ -3,6 +3,7 @@ import { mapColumns, type ColumnKey, type ColumnMap } from './member-columns.js'
 import { FIELD_LABELS, isValidEmail, normaliseMember, type MemberDraft, type MemberInput } from './member-draft.validator.js';
 import { readCsv, type CsvDelimiter, type CsvEncoding } from './csv-reader.js';
 import { emptyFile, MAX_FILE_BYTES, noMemberRows, type SheetRow } from './sheet.js';
+import { importSlot } from './import-slot.js';
 import { readXlsx } from './xlsx-reader.js';
 import { inspectZip, isZip } from './zip-inspection.js';
 
@@ -26,6 +27,10 @@ const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
  * Pure: no database, no clock. Problems name rows and fields, never values.
  */
 export async function parseMemberFile(bytes: Buffer, fileName?: string): Promise<ParsedMemberFile> {
+  return importSlot.run(() => parseOne(bytes, fileName));
+}
+
+async function parseOne(bytes: Buffer, fileName?: string): Promise<ParsedMemberFile> {
   const xlsx = isZip(bytes);
   const format = xlsx ? 'xlsx' : 'csv';
   if (bytes.length > MAX_FILE_BYTES) {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
+import { randomBytes } from 'node:crypto';
+import { storeZip } from '../../../test/fixtures/bad-input/large-inputs.js';
 import { parseMemberFile, type ParsedMemberFile } from './member-file.parser.js';
+import { importSlot } from './import-slot.js';
+import { inspectZip, MAX_UNCOMPRESSED_BYTES } from './zip-inspection.js';
 
 const brief = (file: ParsedMemberFile) => file.problems.map(({ row, field, code }) => ({ row, field, code }));
 
@@ -150,3 +154,30 @@ describe('parseMemberFile: unsafe or broken zip files', () => {
 function mib(n: number): number {
   return n * 1024 * 1024;
 }
+
+describe('parseMemberFile: caps on what a workbook may cost', () => {
+  it('refuses a workbook whose sheet unpacks past the cap, though it is packed no tighter than a real one', async () => {
+    // Rows like a member list's pack about 10:1, far from a zip bomb's ratio, yet unpack to 40 MB: exceljs would hold ~600 MB.
+    const cell = () => `<row><c t="inlineStr"><is><t>Medlem ${randomBytes(8).toString('hex')} Nørrebrogade 12, 2. tv, København N</t></is></c></row>`;
+    const rows: string[] = [];
+    for (let size = 0; size < 40 * 1024 * 1024; size += 110) rows.push(cell());
+    const bytes = storeZip([['xl/worksheets/sheet1.xml', Buffer.from(`<worksheet><sheetData>${rows.join('')}</sheetData></worksheet>`)]]);
+    expect(bytes.length).toBeLessThan(20 * 1024 * 1024);
+    expect(MAX_UNCOMPRESSED_BYTES).toBeLessThanOrEqual(32 * 1024 * 1024);
+    expect(inspectZip(bytes)).toMatchObject({ code: 'WORKBOOK_TOO_LARGE', message: expect.stringMatching(/unpacks to more than 32 MB/) });
+    expect(brief(await parseMemberFile(bytes, 'stor.xlsx'))).toEqual([{ row: undefined, field: undefined, code: 'WORKBOOK_TOO_LARGE' }]);
+  });
+
+  it('reads one file at a time per instance: a second import while one is read is refused, not queued in memory', async () => {
+    const bytes = await workbook([HEADINGS, ['Birthe', 'Ødegaard', 'birthe@example.dk']]);
+    const release = importSlot.take();
+    expect(release).toBeDefined();
+    try {
+      await expect(parseMemberFile(bytes, 'medlemmer.xlsx')).rejects.toMatchObject({ kind: 'too_many', code: 'IMPORT_BUSY' });
+    } finally {
+      release!();
+    }
+    expect((await parseMemberFile(bytes, 'medlemmer.xlsx')).problems).toEqual([]);
+  });
+});
+

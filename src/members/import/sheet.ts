@@ -17,7 +17,8 @@ export interface SheetReadResult {
 }
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
-export const MAX_DATA_ROWS = 200_000;
+/** A member list of a patient organisation is far smaller; the cap bounds one import's memory and time. */
+export const MAX_DATA_ROWS = 100_000;
 export const MAX_LINE_CHARS = 100_000;
 
 export function isBlank(cells: string[]): boolean {
