@@ -38,6 +38,7 @@ describe('moving an embedded installation to a PostgreSQL server', () => {
     service = await startService(embedded, 120_000);
     const before = await (await fetch(`${service.baseUrl}/api/v1/networks`, { headers: { Authorization: `Bearer ${token}` } })).json();
     expect(before).toHaveLength(2);
+    expect((await runCli(['audit:checkpoint'], embedded)).code).toBe(0);
     const dump = join(dataDir, 'listebud.dump');
     // The commands of the README, with the Debian pg_dump (the npm package ships no client tools).
     await run('pg_dump', ['--host', join(dataDir, 'run'), '--username', 'postgres', '--format', 'custom', '--file', dump, 'postgres']);
@@ -48,15 +49,23 @@ describe('moving an embedded installation to a PostgreSQL server', () => {
     const url = urlForDatabase(target);
     await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--dbname', url, dump]);
 
-    const server = { DATA_DIR: dataDir, DATABASE_URL: url, SESSION_SECRET: readFileSync(join(dataDir, 'session-secret'), 'utf8').trim() };
+    // The README's step 3: the installation's own secrets come along (a server database requires them).
+    const server = {
+      DATA_DIR: dataDir,
+      DATABASE_URL: url,
+      SESSION_SECRET: readFileSync(join(dataDir, 'session-secret'), 'utf8').trim(),
+      AUDIT_SIGNING_KEY: join(dataDir, 'keys', 'audit-signing.pem'),
+    };
     service = await startService(server, 120_000);
     const health = await (await fetch(`${service.baseUrl}/health`)).json();
     expect(health).toMatchObject({ status: 'ok', database: 'postgres', migrations: 'up to date' });
     const after = await (await fetch(`${service.baseUrl}/api/v1/networks`, { headers: { Authorization: `Bearer ${token}` } })).json();
     expect(after).toEqual(before);
-    // The audit chain and its signatures came along intact (the signing key stays in DATA_DIR).
+    // The audit chain and its signatures came along intact, and the same key signs on.
     const verified = await runCli(['audit:verify'], server);
     expect(verified.json).toMatchObject({ ok: true });
     expect(Number(verified.json?.events)).toBeGreaterThan(10);
+    // A new checkpoint after the move is signed with the key of the earlier ones (another key is refused).
+    expect((await runCli(['audit:checkpoint'], server)).code).toBe(0);
   }, 300_000);
 });
