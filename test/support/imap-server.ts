@@ -30,6 +30,8 @@ export interface ImapServer {
   logMark(): number;
   /** Waits until `n` sessions have logged out since `since`. */
   waitForLogouts(n: number, since?: number): Promise<void>;
+  /** Waits until every session that logged in has logged out (so a mark taken next counts only new ones). */
+  waitForIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -153,6 +155,10 @@ service anvil {
         sum.bodyBytes += n('fetch_body_bytes');
       }
       return sum;
+    },
+    async waitForIdle() {
+      const logins = () => log().split('\n').filter((l) => l.includes('imap-login: Login:')).length;
+      for (let i = 0; i < 200 && counterLines(0).length < logins(); i++) await new Promise((r) => setTimeout(r, 50));
     },
     async waitForLogouts(n, since = 0) {
       for (let i = 0; i < 100 && counterLines(since).length < n; i++) await new Promise((r) => setTimeout(r, 50));

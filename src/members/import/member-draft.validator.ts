@@ -139,7 +139,8 @@ export function normaliseMember(input: MemberInput, row?: number): { value?: Mem
   if (email === null) report('email', 'REQUIRED', 'E-mail is required');
   else if (email !== REPORTED) {
     email = email.toLowerCase();
-    if (!isValidEmail(email)) report('email', 'INVALID_EMAIL', 'E-mail is not a valid address');
+    // An over-long address is already reported as TOO_LONG; one problem per cause.
+    if (email.length <= RULES.email.max && !isValidEmail(email)) report('email', 'INVALID_EMAIL', 'E-mail is not a valid address');
   }
 
   // A valid phone number is by definition not a CPR number (and an American number can look like one).
