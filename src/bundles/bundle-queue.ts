@@ -70,7 +70,12 @@ export class BundleQueue {
   }
 
   /** Marks claimed bundles ready in the caller's transaction; answers the ids whose claim still held. */
-  markReady(tx: EntityManager, workerId: string, builtAt: Date, rows: Parameters<BundleQueueRepository['markManyReady']>[3]): Promise<Set<string>> {
+  markReady(
+    tx: EntityManager,
+    workerId: string,
+    builtAt: Date,
+    rows: Parameters<BundleQueueRepository['markManyReady']>[3],
+  ): Promise<Set<string>> {
     return this.repository.markManyReady(tx, workerId, builtAt, rows);
   }
 

@@ -19,7 +19,17 @@ import { PublishEdition } from './publish-edition.js';
 import { RecipientsLedger } from './recipients-ledger.js';
 import { RevokeEdition } from './revoke-edition.js';
 
-const USE_CASES = [PublishEdition, ApproveEdition, RevokeEdition, CorrectEdition, FinishEdition, EditionQueries, EditionRetention, RecipientsLedger, EditionDocuments];
+const USE_CASES = [
+  PublishEdition,
+  ApproveEdition,
+  RevokeEdition,
+  CorrectEdition,
+  FinishEdition,
+  EditionQueries,
+  EditionRetention,
+  RecipientsLedger,
+  EditionDocuments,
+];
 
 @Module({
   imports: [TypeOrmModule.forFeature([EditionEntity]), AuditModule, BundlesModule, ConsentModule, ListsModule, MembersModule, NetworksModule],

@@ -30,7 +30,13 @@ export interface PublishResult {
 const sameMembers = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 /** One bundle row per recipient, queued in the caller's transaction; they expire after the list's bundle lifetime. */
-export function queueBundles(queue: BundleQueue, tx: EntityManager, edition: EditionEntity, list: ContactListEntity, from: Date): Promise<void> {
+export function queueBundles(
+  queue: BundleQueue,
+  tx: EntityManager,
+  edition: EditionEntity,
+  list: ContactListEntity,
+  from: Date,
+): Promise<void> {
   const expiresAt = new Date(from.getTime() + list.bundleLifetimeDays * 24 * 3600_000);
   return queue.createForEdition(tx, edition.id, edition.snapshot.recipients, expiresAt);
 }
