@@ -16,8 +16,9 @@ import { CLI_ACTOR } from '../dist/src/common/actor.js';
 import { createLogger } from '../dist/src/common/logger.js';
 import { loadConfig } from '../dist/src/config/load-config.js';
 import { DatabaseTarget } from '../dist/src/database/database-target.js';
-import { DistributionService } from '../dist/src/distribution/distribution.service.js';
-import { EditionsService } from '../dist/src/editions/editions.service.js';
+import { BundleWorker } from '../dist/src/distribution/bundle-worker.js';
+import { EditionQueries } from '../dist/src/editions/edition-queries.js';
+import { PublishEdition } from '../dist/src/editions/publish-edition.js';
 import { ListsService } from '../dist/src/lists/lists.service.js';
 import { NetworksService } from '../dist/src/networks/networks.service.js';
 
@@ -122,20 +123,20 @@ try {
 
   execFileSync('sync');
   const started = process.hrtime.bigint();
-  const { edition } = await app.get(EditionsService).publish(CLI_ACTOR, list.id);
+  const { edition } = await app.get(PublishEdition).publish(CLI_ACTOR, list.id);
   const publishSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await app.get(DistributionService).drain([edition.id]);
+  await app.get(BundleWorker).drain([edition.id]);
   console.log(`snapshot and bundle rows: ${publishSeconds.toFixed(2)} s`);
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
-  const shown = await app.get(EditionsService).show(CLI_ACTOR, edition.id);
+  const shown = await app.get(EditionQueries).show(CLI_ACTOR, edition.id);
   const [{ bytes, n }] = await app.get(DataSource).query(
     `SELECT coalesce(sum(size_bytes), 0)::bigint AS bytes, count(*)::int AS n FROM bundle WHERE edition_id = $1 AND state = 'ready'`,
     [edition.id],
   );
   if (shown.state !== 'published' || n !== members) {
-    const reasons = [...new Set((await app.get(EditionsService).bundleStatus(CLI_ACTOR, edition.id)).map((b) => b.lastError).filter(Boolean))];
+    const reasons = [...new Set((await app.get(EditionQueries).bundleStatus(CLI_ACTOR, edition.id)).map((b) => b.lastError).filter(Boolean))];
     throw new Error(`edition ended ${shown.state} with ${n} of ${members} bundles ready: ${JSON.stringify(shown.progress)}; failures: ${reasons.join('; ') || 'none'}`);
   }
   const bundleBytes = Number(bytes);

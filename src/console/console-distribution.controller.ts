@@ -8,9 +8,11 @@ import { Public } from '../common/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { LOGGER } from '../common/logger.module.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
-import { DistributionService } from '../distribution/distribution.service.js';
-import { CorrectionsService } from '../editions/corrections.service.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { BundleWorker } from '../distribution/bundle-worker.js';
+import { ApproveEdition } from '../editions/approve-edition.js';
+import { CorrectEdition } from '../editions/correct-edition.js';
+import { EditionQueries } from '../editions/edition-queries.js';
+import { PublishEdition } from '../editions/publish-edition.js';
 import { ListsService } from '../lists/lists.service.js';
 import { MembersService } from '../members/members.service.js';
 import { NetworksService } from '../networks/networks.service.js';
@@ -32,11 +34,13 @@ export class ConsoleDistributionController {
   constructor(
     private readonly networks: NetworksService,
     private readonly lists: ListsService,
-    private readonly editions: EditionsService,
-    private readonly corrections: CorrectionsService,
+    private readonly editions: EditionQueries,
+    private readonly publishing: PublishEdition,
+    private readonly approval: ApproveEdition,
+    private readonly corrections: CorrectEdition,
     private readonly members: MembersService,
     private readonly notices: NoticesService,
-    private readonly distribution: DistributionService,
+    private readonly distribution: BundleWorker,
     private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -59,7 +63,7 @@ export class ConsoleDistributionController {
   @Post('lister/:listId/udsend')
   async publish(@Param('listId', UuidPipe) listId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     try {
-      const { edition } = await this.editions.publish(staff(req), listId, { force: formText(req.body?.force) === '1' });
+      const { edition } = await this.publishing.publish(staff(req), listId, { force: formText(req.body?.force) === '1' });
       this.buildInBackground(edition.id);
       res.redirect(303, `/console/udgaver/${edition.id}`);
     } catch (error) {
@@ -77,7 +81,7 @@ export class ConsoleDistributionController {
   @Post('udgaver/:editionId/godkend')
   async approve(@Param('editionId', UuidPipe) editionId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     try {
-      await this.editions.approve(staff(req), editionId);
+      await this.approval.approve(staff(req), editionId);
       this.buildInBackground(editionId);
       res.redirect(303, `/console/udgaver/${editionId}`);
     } catch (error) {
@@ -101,7 +105,7 @@ export class ConsoleDistributionController {
 
   private async listView(req: ConsoleRequest, listId: string): Promise<ListView> {
     const list = await this.lists.get(staff(req), listId);
-    const preview = await this.editions.preview(staff(req), listId);
+    const preview = await this.publishing.preview(staff(req), listId);
     const changedIds = preview.diff.changed.map((c) => c.memberId);
     const names = await this.members.namesOf([...preview.diff.added, ...preview.diff.removed, ...changedIds]);
     const named = (ids: string[]) => ids.map((id) => names.get(id) ?? id);

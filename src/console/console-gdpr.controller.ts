@@ -7,7 +7,7 @@ import { Public } from '../common/auth.decorators.js';
 import { DomainError, forbidden } from '../common/domain-error.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import type { ConsentChannel } from '../consent/consent.entity.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { EditionQueries } from '../editions/edition-queries.js';
 import { DataRequestsQueueService } from '../gdpr/data-requests-queue.service.js';
 import { ErasureService } from '../gdpr/erasure.service.js';
 import { MembersService } from '../members/members.service.js';
@@ -29,7 +29,7 @@ export class ConsoleGdprController {
   constructor(
     private readonly erasure: ErasureService,
     private readonly queue: DataRequestsQueueService,
-    private readonly editions: EditionsService,
+    private readonly editions: EditionQueries,
     private readonly members: MembersService,
     private readonly config: AppConfig,
   ) {}

@@ -11,7 +11,7 @@ import { UuidPipe } from '../common/uuid.pipe.js';
 import { csrfValid } from '../common/web/csrf.js';
 import { IMPORT_BODY_BYTES } from '../common/web/limits.js';
 import { ConsentService } from '../consent/consent.service.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { EditionQueries } from '../editions/edition-queries.js';
 import { ActivationService } from '../member-accounts/activation.service.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
 import type { MemberField } from '../members/member-fields.js';
@@ -38,7 +38,7 @@ export class ConsoleMembersController {
     private readonly networks: NetworksService,
     private readonly members: MembersService,
     private readonly consent: ConsentService,
-    private readonly editions: EditionsService,
+    private readonly editions: EditionQueries,
     private readonly activation: ActivationService,
     private readonly memberAuth: MemberAuthService,
     private readonly accessRequests: AccessRequestsService,

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { BundleEntity, BundleFileInfo } from '../bundles/bundle.entity.js';
-import type { BuiltBundle } from '../bundles/bundles.service.js';
 import { AgeEncryptor } from '../bundles/crypto/age-encryptor.js';
 import { buildBundleZip, type BundleFile } from '../bundles/packaging/bundle-zip.js';
-import type { EditionDocument } from '../editions/editions.service.js';
+import type { EditionDocument } from '../editions/edition-document.js';
 import type { StampedFile } from '../rendering/contact-list.js';
 import { ContactListRenderer } from '../rendering/contact-list.renderer.js';
 import type { PreparedPdf, PreparedXlsx } from '../rendering/contact-list.renderer.js';
@@ -12,6 +11,16 @@ import type { PreparedPdf, PreparedXlsx } from '../rendering/contact-list.render
 export const XLSX_NAME = 'contact-list.xlsx';
 export const PDF_NAME = 'contact-list.pdf';
 export const MANIFEST_NAME = 'manifest.json';
+
+/** One recipient's bundle, built in memory and not yet stored (BundleDelivery stores it). */
+export interface BuiltBundle {
+  /** The age file as chunks, in order. */
+  ciphertext: Buffer[];
+  bytes: number;
+  sha256: string;
+  recipients: string[];
+  files: BundleFileInfo[];
+}
 
 /** An edition laid out once; each recipient's copy is only stamped with their watermark. */
 export interface PreparedEdition {

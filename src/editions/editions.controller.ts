@@ -4,23 +4,29 @@ import type { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/auth.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { BundleStatusDto, EditionDto, EditionPreviewDto, PublishEditionDto } from './dto/edition.dto.js';
-import { CorrectionsService } from './corrections.service.js';
-import { EditionsService } from './editions.service.js';
+import { ApproveEdition } from './approve-edition.js';
+import { CorrectEdition } from './correct-edition.js';
+import { EditionQueries } from './edition-queries.js';
+import { PublishEdition } from './publish-edition.js';
+import { RevokeEdition } from './revoke-edition.js';
 
 @ApiTags('editions')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class EditionsController {
   constructor(
-    private readonly editions: EditionsService,
-    private readonly corrections: CorrectionsService,
+    private readonly editions: EditionQueries,
+    private readonly publishing: PublishEdition,
+    private readonly approval: ApproveEdition,
+    private readonly revocation: RevokeEdition,
+    private readonly corrections: CorrectEdition,
   ) {}
 
   @Get('lists/:listId/preview')
   @Roles('admin', 'coordinator')
   @ApiOkResponse({ type: EditionPreviewDto, description: 'what an edition would hold now, and the diff since the last one; nothing is stored' })
   preview(@CurrentActor() actor: Actor, @Param('listId', UuidPipe) listId: string) {
-    return this.editions.preview(actor, listId);
+    return this.publishing.preview(actor, listId);
   }
 
   @Post('lists/:listId/editions')
@@ -28,7 +34,7 @@ export class EditionsController {
   @ApiCreatedResponse({ type: EditionDto, description: 'publishes now (or waits for approval when the list requires it)' })
   @ApiConflictResponse({ description: 'EDITION_UNCHANGED: rows and recipients are those of the last edition; force: true publishes anyway' })
   async publish(@CurrentActor() actor: Actor, @Param('listId', UuidPipe) listId: string, @Body() body: PublishEditionDto) {
-    return (await this.editions.publish(actor, listId, { force: body?.force === true })).edition;
+    return (await this.publishing.publish(actor, listId, { force: body?.force === true })).edition;
   }
 
   @Get('lists/:listId/editions')
@@ -64,7 +70,7 @@ export class EditionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: EditionDto, description: 'four eyes: not by the coordinator who requested it' })
   approve(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
-    return this.editions.approve(actor, editionId);
+    return this.approval.approve(actor, editionId);
   }
 
   @Post('editions/:editionId/revoke')
@@ -72,7 +78,7 @@ export class EditionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: EditionDto, description: 'revokes every bundle of the edition, downloaded or not, and deletes its file' })
   revoke(@CurrentActor() actor: Actor, @Param('editionId', UuidPipe) editionId: string) {
-    return this.editions.revoke(actor, editionId);
+    return this.revocation.revoke(actor, editionId);
   }
 
   @Post('editions/:editionId/correct')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { HAS_LIVE_BUNDLE } from '../bundles/bundles.repository.js';
 import { EditionEntity, type EditionState } from './edition.entity.js';
 
 /** Every column but the snapshot, which can be megabytes and most reads do not need. */
@@ -209,7 +210,7 @@ export class EditionsRepository {
       `WITH due AS (
          SELECT e.id, e.state = 'awaiting_approval' AS was_awaiting FROM edition e
           WHERE e.created_at < $1 AND e.contact_values_purged_at IS NULL
-            AND NOT EXISTS (SELECT 1 FROM bundle b WHERE b.edition_id = e.id AND b.state NOT IN ('revoked', 'expired'))
+            AND NOT ${HAS_LIVE_BUNDLE}
           ORDER BY e.created_at
           LIMIT $3
           FOR UPDATE OF e SKIP LOCKED)

@@ -3,13 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessRequestsService } from '../access-requests/access-requests.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { BundlesService } from '../bundles/bundles.service.js';
+import { RetireBundles } from '../bundles/retire-bundles.js';
 import type { Actor } from '../common/actor.js';
 import { forbidden } from '../common/domain-error.js';
 import { ConsentService } from '../consent/consent.service.js';
 import type { ConsentChannel } from '../consent/consent.entity.js';
 import { DataRequestsService } from '../data-requests/data-requests.service.js';
-import { CorrectionsService } from '../editions/corrections.service.js';
+import { CorrectEdition } from '../editions/correct-edition.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
 import { ERASED_MEMBER_NAME, erasedMemberEmail } from '../members/erased-member.js';
 import { MembersService } from '../members/members.service.js';
@@ -34,8 +34,8 @@ export class ErasureService {
     private readonly consent: ConsentService,
     private readonly memberAuth: MemberAuthService,
     private readonly recipients: RecipientsService,
-    private readonly bundles: BundlesService,
-    private readonly corrections: CorrectionsService,
+    private readonly bundles: RetireBundles,
+    private readonly corrections: CorrectEdition,
     private readonly accessRequests: AccessRequestsService,
     private readonly notices: NoticesService,
     private readonly dataRequests: DataRequestsService,

@@ -3,14 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessRequestsService } from '../access-requests/access-requests.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { BundlesService } from '../bundles/bundles.service.js';
+import { MemberDownload } from '../bundles/member-download.js';
 import { canReachNetwork, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { forbidden } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { DataRequestsService } from '../data-requests/data-requests.service.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { RecipientsLedger } from '../editions/recipients-ledger.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
 import { MembersService } from '../members/members.service.js';
 import { NetworksService } from '../networks/networks.service.js';
@@ -31,8 +31,8 @@ export class MemberExportService {
     private readonly members: MembersService,
     private readonly networks: NetworksService,
     private readonly consent: ConsentService,
-    private readonly bundles: BundlesService,
-    private readonly editions: EditionsService,
+    private readonly bundles: MemberDownload,
+    private readonly editions: RecipientsLedger,
     private readonly recipients: RecipientsService,
     private readonly accounts: MemberAuthService,
     private readonly accessRequests: AccessRequestsService,

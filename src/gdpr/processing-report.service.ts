@@ -4,7 +4,7 @@ import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { forbidden, ValidationFailedError, type FieldProblem } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { RecipientsLedger } from '../editions/recipients-ledger.js';
 import { MEMBER_FIELDS } from '../members/member-fields.js';
 import { NetworksService } from '../networks/networks.service.js';
 import type { ProcessingReportDto, ProcessingReportRowDto } from './dto/gdpr.dto.js';
@@ -60,7 +60,7 @@ export function parseReportTime(value: string, field: string, timeZone: string):
 export class ProcessingReportService {
   constructor(
     private readonly audit: AuditService,
-    private readonly editions: EditionsService,
+    private readonly editions: RecipientsLedger,
     private readonly networks: NetworksService,
     private readonly config: AppConfig,
     private readonly clock: Clock,

@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessRequestsService } from '../access-requests/access-requests.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { BundlesService } from '../bundles/bundles.service.js';
+import { RetireBundles } from '../bundles/retire-bundles.js';
 import { SYSTEM_ACTOR } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { EditionRetention } from '../editions/edition-retention.js';
 
 /** Any fixed 64-bit number: one retention run at a time across instances. */
 const RETENTION_LOCK_KEY = 4_801_230_791;
@@ -43,8 +43,8 @@ export function monthsBefore(at: Date, months: number): Date {
 export class RetentionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly bundles: BundlesService,
-    private readonly editions: EditionsService,
+    private readonly bundles: RetireBundles,
+    private readonly editions: EditionRetention,
     private readonly accessRequests: AccessRequestsService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { PasswordHasher } from '../accounts/password-hasher.js';
 import { passwordProblems } from '../accounts/password-policy.js';
 import { AuditService } from '../audit/audit.service.js';
-import { BundlesService } from '../bundles/bundles.service.js';
+import { BundleQueue } from '../bundles/bundle-queue.js';
 import { AgeEncryptor } from '../bundles/crypto/age-encryptor.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../common/actor.js';
@@ -52,7 +52,7 @@ export class ActivationService {
     private readonly repository: MemberAccountsRepository,
     private readonly members: MembersService,
     private readonly recipients: RecipientsService,
-    private readonly bundles: BundlesService,
+    private readonly bundles: BundleQueue,
     private readonly notices: NoticesService,
     private readonly age: AgeEncryptor,
     private readonly hasher: PasswordHasher,

@@ -165,8 +165,13 @@ export class MembersRepository {
     return this.dataSource.manager.query('SELECT id, name FROM member WHERE id = ANY($1::uuid[])', [ids]);
   }
 
-  async countMembers(): Promise<number> {
-    return this.dataSource.manager.count(MemberEntity);
+  /** E-mail address and language for the notice of each member's bundle, read in the caller's transaction. */
+  async noticeAddresses(tx: EntityManager, memberIds: string[]): Promise<Map<string, { email: string; locale: 'da' | 'en' }>> {
+    const rows: { id: string; email: string; locale: 'da' | 'en' }[] = await tx.query(
+      `SELECT m.id, m.email, coalesce(a.locale, 'da') AS locale FROM member m LEFT JOIN member_account a ON a.member_id = m.id WHERE m.id = ANY($1::uuid[])`,
+      [memberIds],
+    );
+    return new Map(rows.map((r) => [r.id, { email: r.email, locale: r.locale }]));
   }
 }
 

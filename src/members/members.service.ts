@@ -170,6 +170,11 @@ export class MembersService {
     return new Map((await this.repository.namesOf(ids)).map((r) => [r.id, r.name]));
   }
 
+  /** Where each member's bundle notice goes, in the transaction that queues it. Never logged. */
+  noticeAddresses(tx: EntityManager, memberIds: string[]): Promise<Map<string, { email: string; locale: 'da' | 'en' }>> {
+    return this.repository.noticeAddresses(tx, memberIds);
+  }
+
   /** Where notices and links for a member go. Never logged. */
   async emailOf(memberId: string): Promise<string> {
     const member = await this.repository.findById(memberId);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { BundlesService } from '../bundles/bundles.service.js';
+import { MemberDownload } from '../bundles/member-download.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { DataRequestsService } from '../data-requests/data-requests.service.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { RecipientsLedger } from '../editions/recipients-ledger.js';
 import { MemberExportService } from '../gdpr/member-export.service.js';
 import type { MemberExport } from '../gdpr/member-export.js';
 import { MembersService } from '../members/members.service.js';
@@ -18,8 +18,8 @@ export class MyDataService {
     private readonly members: MembersService,
     private readonly networks: NetworksService,
     private readonly consent: ConsentService,
-    private readonly bundles: BundlesService,
-    private readonly editions: EditionsService,
+    private readonly bundles: MemberDownload,
+    private readonly editions: RecipientsLedger,
     private readonly dataRequests: DataRequestsService,
     private readonly exports: MemberExportService,
   ) {}

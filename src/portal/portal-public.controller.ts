@@ -9,7 +9,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Public } from '../common/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { LOGGER } from '../common/logger.module.js';
-import { DistributionService } from '../distribution/distribution.service.js';
+import { BundleWorker } from '../distribution/bundle-worker.js';
 import { ActivationService } from '../member-accounts/activation.service.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
 import { MemberTotpService } from '../member-accounts/member-totp.service.js';
@@ -37,7 +37,7 @@ export class PortalPublicController {
     private readonly activation: ActivationService,
     private readonly resetRequests: PasswordResetRequestsService,
     private readonly accessRequests: AccessRequestsService,
-    private readonly distribution: DistributionService,
+    private readonly distribution: BundleWorker,
     private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { BundlesService } from '../bundles/bundles.service.js';
+import { MemberDownload } from '../bundles/member-download.js';
 import { AppConfig } from '../config/app-config.js';
 import { Public } from '../common/auth.decorators.js';
 import { clearSessionCookie } from '../common/web/cookies.js';
@@ -51,7 +51,7 @@ const session = (req: PortalRequest): MemberSession => req.memberSession!;
 export class PortalController {
   constructor(
     private readonly myData: MyDataService,
-    private readonly bundles: BundlesService,
+    private readonly bundles: MemberDownload,
     private readonly auth: MemberAuthService,
     private readonly totp: MemberTotpService,
     private readonly config: AppConfig,

@@ -2,11 +2,11 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Cron, Interval } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { AuditCheckpointsService } from '../audit/audit-checkpoints.service.js';
-import { BundlesService } from '../bundles/bundles.service.js';
+import { RetireBundles } from '../bundles/retire-bundles.js';
 import { Clock } from '../common/clock.js';
 import { LOGGER } from '../common/logger.module.js';
-import { DistributionService } from '../distribution/distribution.service.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { BundleWorker } from '../distribution/bundle-worker.js';
+import { PublishEdition } from '../editions/publish-edition.js';
 import { RetentionService } from '../gdpr/retention.service.js';
 import { NoticesService } from '../notices/notices.service.js';
 import { MemberAuthService } from '../member-accounts/member-auth.service.js';
@@ -22,9 +22,9 @@ export class SchedulerJobs implements OnApplicationBootstrap {
   private running = { slots: false, work: false, expiry: false, mail: false, checkpoint: false, retention: false, sessions: false };
 
   constructor(
-    private readonly editions: EditionsService,
-    private readonly distribution: DistributionService,
-    private readonly bundles: BundlesService,
+    private readonly editions: PublishEdition,
+    private readonly distribution: BundleWorker,
+    private readonly bundles: RetireBundles,
     private readonly notices: NoticesService,
     private readonly checkpoints: AuditCheckpointsService,
     private readonly retention: RetentionService,

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
+import { PublishEdition } from '../../src/editions/publish-edition.js';
+import { BundleWorker } from '../../src/distribution/bundle-worker.js';
 import { CLI_ACTOR } from '../../src/common/actor.js';
 import { DataRequestsService } from '../../src/data-requests/data-requests.service.js';
-import { DistributionService } from '../../src/distribution/distribution.service.js';
-import { EditionsService } from '../../src/editions/editions.service.js';
 import { ListsService } from '../../src/lists/lists.service.js';
 import { RecipientsService } from '../../src/recipients/recipients.service.js';
 import { grantConsent, insertConsentText, insertMember, insertNetwork, insertStaff, unique } from '../factories/factories.js';
@@ -163,7 +163,7 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     // Approval starts the build in the background; the page refreshes itself until it is done.
     let text = '';
     for (let i = 0; i < 40 && !(text.includes('Udsendt') && text.includes('Sendt')); i++) {
-      await t.app.get(DistributionService).drain([editionId]);
+      await t.app.get(BundleWorker).drain([editionId]);
       await flushMail(t.app);
       await approverPage.reload();
       text = await approverPage.locator('main').innerText();
@@ -185,7 +185,7 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     const m = await insertMember(t.app, network.id, { name: `Uændret ${unique()}` });
     await grantConsent(t.app, network.id, m.id, ['name']);
     const list = await t.app.get(ListsService).create(CLI_ACTOR, network.id, { slug: `u-${unique()}`, title: `Uændret liste ${unique()}`, columns: ['name'] });
-    await t.app.get(EditionsService).publish(CLI_ACTOR, list.id);
+    await t.app.get(PublishEdition).publish(CLI_ACTOR, list.id);
     const editions = () => count(`SELECT count(*)::int AS n FROM edition WHERE list_id = $1`, [list.id]);
     await page.goto(`/console/lister/${list.id}`);
     const answer = page.waitForResponse((r) => r.url().endsWith('/udsend'));
@@ -218,8 +218,8 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     const member = await insertMember(t.app, network.id, { name: `Slet Mig ${unique()}` });
     await grantConsent(t.app, network.id, member.id, ['name', 'phone']);
     const list = await t.app.get(ListsService).create(CLI_ACTOR, network.id, { slug: `s-${unique()}`, title: `Sletteliste ${unique()}`, columns: ['name', 'phone'] });
-    const { edition } = await t.app.get(EditionsService).publish(CLI_ACTOR, list.id);
-    await t.app.get(DistributionService).drain();
+    const { edition } = await t.app.get(PublishEdition).publish(CLI_ACTOR, list.id);
+    await t.app.get(BundleWorker).drain();
     await t.app.get(DataRequestsService).requestErasure(member.id);
 
     await page.goto(`/console/medlemmer/${member.id}`);
@@ -238,7 +238,7 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     // The new edition's page refreshes itself while its bundles are built (not audited: axe flags the refresh).
     expect(page.url()).toMatch(/\/console\/udgaver\/[0-9a-f-]{36}$/);
     // The erasure revoked the edition and every copy of it at once; its flag is settled when the correction is out.
-    await t.app.get(DistributionService).drain();
+    await t.app.get(BundleWorker).drain();
     const [old] = await t.dataSource.query(`SELECT state, correction_needed_since FROM edition WHERE id = $1`, [edition.id]);
     expect(old).toEqual({ state: 'revoked', correction_needed_since: null });
     expect(await count(`SELECT count(*)::int AS n FROM bundle WHERE edition_id = $1 AND state <> 'revoked'`, [edition.id])).toBe(0);

@@ -14,7 +14,7 @@ import { CLI_PATH } from '../support/run-cli.js';
 import { startService } from '../support/service-process.js';
 import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
 import { testSecretEnv } from '../support/test-secrets.js';
-import { readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
+import { readBundleZip } from '../support/bundle-zip.js';
 
 const MEMBERS = 400;
 let t: TestApp;

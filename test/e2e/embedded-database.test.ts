@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
+import { readBundleZip } from '../support/bundle-zip.js';
 import { unique } from '../factories/factories.js';
 import { runCli } from '../support/run-cli.js';
 import { startService, startServiceExpectingFailure, type ServiceProcess } from '../support/service-process.js';

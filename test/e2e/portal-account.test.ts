@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BundleWorker } from '../../src/distribution/bundle-worker.js';
 import { readZip } from '../../src/common/zip/zip-reader.js';
 import { unique } from '../factories/factories.js';
 import { pdfText } from '../support/documents.js';
 import { linkPath, PortalClient } from '../support/portal-client.js';
 import { activateMember, consentingMember, flushMail, MEMBER_PASSWORD, portalWorld, publish } from '../support/portal-world.js';
-import { DistributionService } from '../../src/distribution/distribution.service.js';
 import { PasswordResetRequestsService } from '../../src/member-accounts/password-reset-requests.service.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -173,7 +173,7 @@ describe('a member account', () => {
     expect(keys[0]).toMatchObject({ recipient: oldRecipient, revoked_at: expect.any(Date) });
     expect(keys[1].revoked_at).toBeNull();
     // The reset itself starts the worker in the background; run it here too and wait for the re-issue.
-    await t.app.get(DistributionService).drain();
+    await t.app.get(BundleWorker).drain();
     let bundle: { state: string; recipients: string[] } | undefined;
     for (let i = 0; i < 100 && bundle?.state !== 'ready'; i++) {
       if (i) await new Promise((r) => setTimeout(r, 100));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { CLI_ACTOR } from '../../src/common/actor.js';
-import { readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
+import { readBundleZip } from '../support/bundle-zip.js';
 import { ConsentService } from '../../src/consent/consent.service.js';
 import { ListsService } from '../../src/lists/lists.service.js';
 import { MembersService } from '../../src/members/members.service.js';

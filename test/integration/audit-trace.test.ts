@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { BundlesService } from '../../src/bundles/bundles.service.js';
-import { readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
+import { readBundleZip } from '../support/bundle-zip.js';
+import { PublishEdition } from '../../src/editions/publish-edition.js';
+import { MemberDownload } from '../../src/bundles/member-download.js';
+import { BundleWorker } from '../../src/distribution/bundle-worker.js';
 import { CLI_ACTOR } from '../../src/common/actor.js';
-import { DistributionService } from '../../src/distribution/distribution.service.js';
-import { EditionsService } from '../../src/editions/editions.service.js';
 import { ListsService } from '../../src/lists/lists.service.js';
 import { RecipientsService } from '../../src/recipients/recipients.service.js';
 import { grantConsent, insertConsentText, insertMember, insertNetwork, unique } from '../factories/factories.js';
@@ -44,10 +44,10 @@ beforeAll(async () => {
     people[label] = { id: member.id, name, email: member.email!, bundleId: '', xlsx: '', pdf: '', pdfBytes: Buffer.alloc(0), xlsxBytes: Buffer.alloc(0) };
   }
   const list = await t.app.get(ListsService).create(CLI_ACTOR, networkId, { slug: `liste-${unique()}`, title: 'Kontaktliste', columns: ['name', 'email'] });
-  editionId = (await t.app.get(EditionsService).publish(CLI_ACTOR, list.id)).edition.id;
-  await t.app.get(DistributionService).drain();
+  editionId = (await t.app.get(PublishEdition).publish(CLI_ACTOR, list.id)).edition.id;
+  await t.app.get(BundleWorker).drain();
   for (const label of ['ida', 'ole'] as const) {
-    const { bundle, data } = await t.app.get(BundlesService).encryptedFile(editionId, people[label].id);
+    const { bundle, data } = await t.app.get(MemberDownload).encryptedFile(editionId, people[label].id);
     const zip = await ageDecrypt(data, keys[label].identityFile, dir);
     const files = readBundleZip(zip);
     if (label === 'ole') {
@@ -64,7 +64,7 @@ beforeAll(async () => {
     await writeFile(p.pdf, p.pdfBytes);
   }
   // Ida fetched hers from the portal once: the trace lists the download.
-  await t.app.get(BundlesService).download(people.ida.id, people.ida.bundleId, 'age');
+  await t.app.get(MemberDownload).download(people.ida.id, people.ida.bundleId, 'age');
 });
 afterAll(async () => {
   await t.close();

@@ -10,7 +10,8 @@ import ExcelJS from 'exceljs';
 import type { ContactListDocument, StampedFile } from '../../src/rendering/contact-list.js';
 import { ContactListRenderer, type PreparedPdf, type PreparedXlsx } from '../../src/rendering/contact-list.renderer.js';
 import { readZip, entryBytes } from '../../src/common/zip/zip-reader.js';
-import { buildBundleZip, readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
+import { buildBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
+import { readBundleZip } from '../support/bundle-zip.js';
 import { pdfInfo, pdfStructure, pdfText, qpdfCheck, readXlsx, type PdfStructElement } from '../support/documents.js';
 
 const run = promisify(execFile);

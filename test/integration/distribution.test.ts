@@ -3,13 +3,15 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PublishEdition } from '../../src/editions/publish-edition.js';
+import { EditionQueries } from '../../src/editions/edition-queries.js';
+import { CorrectEdition } from '../../src/editions/correct-edition.js';
+import { MemberDownload } from '../../src/bundles/member-download.js';
+import { RetireBundles } from '../../src/bundles/retire-bundles.js';
+import { BundleWorker } from '../../src/distribution/bundle-worker.js';
 import { CLI_ACTOR } from '../../src/common/actor.js';
-import { BundlesService } from '../../src/bundles/bundles.service.js';
-import { readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
+import { readBundleZip } from '../support/bundle-zip.js';
 import { ConsentService } from '../../src/consent/consent.service.js';
-import { DistributionService } from '../../src/distribution/distribution.service.js';
-import { CorrectionsService } from '../../src/editions/corrections.service.js';
-import { EditionsService } from '../../src/editions/editions.service.js';
 import { ListsService } from '../../src/lists/lists.service.js';
 import { MembersService } from '../../src/members/members.service.js';
 import { RecipientsService } from '../../src/recipients/recipients.service.js';
@@ -33,9 +35,11 @@ afterAll(async () => {
 
 const svc = () => ({
   lists: t.app.get(ListsService),
-  editions: t.app.get(EditionsService),
-  distribution: t.app.get(DistributionService),
-  bundles: t.app.get(BundlesService),
+  editions: t.app.get(EditionQueries),
+  publishing: t.app.get(PublishEdition),
+  distribution: t.app.get(BundleWorker),
+  bundles: t.app.get(MemberDownload),
+  retire: t.app.get(RetireBundles),
   recipients: t.app.get(RecipientsService),
   members: t.app.get(MembersService),
   consent: t.app.get(ConsentService),
@@ -53,7 +57,7 @@ async function createList(networkId: string, overrides: Partial<CreateListDto> =
 
 /** Publishes now and builds every bundle in this process. */
 async function publishAndBuild(listId: string) {
-  const { edition } = await svc().editions.publish(CLI_ACTOR, listId);
+  const { edition } = await svc().publishing.publish(CLI_ACTOR, listId);
   await svc().distribution.drain();
   return svc().editions.show(CLI_ACTOR, edition.id);
 }
@@ -205,7 +209,7 @@ describe('recall, revocation and expiry', () => {
     const live = await svc().editions.liveEditionsListing(CLI_ACTOR, networkId, leaves.id);
     expect(live.map((e) => e.id)).toEqual([first.id]);
 
-    const { corrected, revoked } = await t.app.get(CorrectionsService).correct(CLI_ACTOR, first.id);
+    const { corrected, revoked } = await t.app.get(CorrectEdition).correct(CLI_ACTOR, first.id);
     await svc().distribution.drain();
     expect(revoked.state).toBe('revoked');
     expect(revoked.progress).toMatchObject({ revoked: 2, ready: 0 });
@@ -261,7 +265,7 @@ describe('recall, revocation and expiry', () => {
     const edition = await publishAndBuild((await createList(networkId, { bundleLifetimeDays: 1 })).id);
     expect(await readdir(join(t.dataDir, 'bundles', edition.id))).toHaveLength(1);
     await t.dataSource.query(`UPDATE bundle SET expires_at = now() - interval '1 minute' WHERE edition_id = $1`, [edition.id]);
-    expect(await svc().bundles.expireDue()).toBe(1);
+    expect(await svc().retire.expireDue()).toBe(1);
     const [row] = await svc().editions.bundleStatus(CLI_ACTOR, edition.id);
     expect(row.state).toBe('expired');
     await expect(svc().bundles.encryptedFile(edition.id, member.id)).rejects.toMatchObject({ code: 'BUNDLE_NOT_READY' });
@@ -316,7 +320,7 @@ describe('scheduled slots', () => {
       const list = await createList(networkId, { schedule: '0 7 * * *' });
       await t.dataSource.query(`UPDATE contact_list SET created_at = now() - interval '3 days' WHERE id = $1`, [list.id]);
       const now = new Date();
-      const [a, b] = await Promise.all([svc().editions.publishDueSlots(now), second.app.get(EditionsService).publishDueSlots(now)]);
+      const [a, b] = await Promise.all([svc().publishing.publishDueSlots(now), second.app.get(PublishEdition).publishDueSlots(now)]);
       const mine = [...a, ...b].filter((r) => r.listId === list.id);
       expect(mine.length).toBeGreaterThanOrEqual(1);
       expect(new Set(mine.map((r) => r.result.edition.id)).size).toBe(1);
@@ -324,7 +328,7 @@ describe('scheduled slots', () => {
       expect(editions).toHaveLength(1);
       expect(editions[0].slot).toBe(mine[0].slot.toISOString());
       // The same slot fired again later is still done.
-      expect((await svc().editions.publishDueSlots(now)).filter((r) => r.listId === list.id)).toEqual([]);
+      expect((await svc().publishing.publishDueSlots(now)).filter((r) => r.listId === list.id)).toEqual([]);
     } finally {
       await second.app.close();
     }
@@ -338,10 +342,10 @@ describe('scheduled slots', () => {
     const list = await createList(networkId, { schedule: '0 7 * * *', skipUnchanged: true });
     await publishAndBuild(list.id);
     await t.dataSource.query(`UPDATE contact_list SET created_at = now() - interval '3 days' WHERE id = $1`, [list.id]);
-    const [fired] = (await svc().editions.publishDueSlots(new Date())).filter((r) => r.listId === list.id);
+    const [fired] = (await svc().publishing.publishDueSlots(new Date())).filter((r) => r.listId === list.id);
     expect(fired.result.skipped).toBe(true);
     // The skipped slot is remembered: the next tick does not take another snapshot for it.
-    expect((await svc().editions.publishDueSlots(new Date())).filter((r) => r.listId === list.id)).toEqual([]);
+    expect((await svc().publishing.publishDueSlots(new Date())).filter((r) => r.listId === list.id)).toEqual([]);
     expect(await svc().editions.ofList(CLI_ACTOR, list.id)).toHaveLength(1);
   });
 });

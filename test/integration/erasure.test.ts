@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
+import { PublishEdition } from '../../src/editions/publish-edition.js';
+import { MemberDownload } from '../../src/bundles/member-download.js';
+import { BundleWorker } from '../../src/distribution/bundle-worker.js';
 import { AccessRequestsService } from '../../src/access-requests/access-requests.service.js';
 import { AuditService } from '../../src/audit/audit.service.js';
-import { BundlesService } from '../../src/bundles/bundles.service.js';
 import { CLI_ACTOR } from '../../src/common/actor.js';
 import { DataRequestsService } from '../../src/data-requests/data-requests.service.js';
-import { DistributionService } from '../../src/distribution/distribution.service.js';
-import { EditionsService } from '../../src/editions/editions.service.js';
 import { ListsService } from '../../src/lists/lists.service.js';
 import { ActivationService } from '../../src/member-accounts/activation.service.js';
 import { MemberAuthService } from '../../src/member-accounts/member-auth.service.js';
@@ -65,8 +65,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 async function publishAndBuild(listId: string): Promise<string> {
-  const { edition } = await t.app.get(EditionsService).publish(CLI_ACTOR, listId);
-  await t.app.get(DistributionService).drain();
+  const { edition } = await t.app.get(PublishEdition).publish(CLI_ACTOR, listId);
+  await t.app.get(BundleWorker).drain();
   await t.app.get(NoticesService).sendDue();
   return edition.id;
 }
@@ -261,7 +261,7 @@ describe('erasure (art. 17)', () => {
 
   it('settles the flags when the corrected editions go out', async () => {
     expect((await t.dataSource.query(`SELECT correction_needed_since FROM edition WHERE id = $1`, [editions[0]]))[0].correction_needed_since).toBeInstanceOf(Date);
-    await t.app.get(DistributionService).drain();
+    await t.app.get(BundleWorker).drain();
     const rows = await t.dataSource.query(`SELECT correction_needed_since FROM edition WHERE id = ANY($1::uuid[])`, [editions]);
     expect(rows).toEqual([{ correction_needed_since: null }, { correction_needed_since: null }]);
     expect(await t.app.get(AuditService).verify()).toMatchObject({ ok: true });
@@ -338,11 +338,11 @@ describe('erasure retires every stored copy that holds the member (art. 17, 19)'
       await grantConsent(t.app, networkId, m[label].id, ['name', 'email']);
       await activation.activateForDemo(CLI_ACTOR, m[label].id, PASSWORD);
     }
-    const bundles = t.app.get(BundlesService);
+    const bundles = t.app.get(MemberDownload);
     e1 = await publishAndBuild(listId);
-    a1 = (await t.app.get(EditionsService).publish(CLI_ACTOR, approvalListId)).edition.id;
+    a1 = (await t.app.get(PublishEdition).publish(CLI_ACTOR, approvalListId)).edition.id;
     await request(t.http).post(`/api/v1/editions/${a1}/approve`).set('Authorization', `Bearer ${approver.token}`).expect(200);
-    await t.app.get(DistributionService).drain();
+    await t.app.get(BundleWorker).drain();
     // W fetched the first edition and then left: that copy is never replaced by a newer edition.
     await bundles.download(m.w.id, (await bundleOf(e1, m.w.id)).id, 'age');
     await t.app.get(MembersService).setMembershipStatus(CLI_ACTOR, networkId, m.w.id, 'left');
@@ -364,7 +364,7 @@ describe('erasure retires every stored copy that holds the member (art. 17, 19)'
 
     const live = await t.dataSource.query(`SELECT id, edition_id, member_id, state FROM bundle WHERE edition_id = ANY($1::uuid[]) AND state NOT IN ('revoked', 'expired')`, [[e1, e2, a1]]);
     expect(live).toEqual([]);
-    const bundles = t.app.get(BundlesService);
+    const bundles = t.app.get(MemberDownload);
     await expect(bundles.download(m.w.id, (await bundleOf(e1, m.w.id)).id, 'age')).rejects.toMatchObject({ code: 'BUNDLE_NOT_FOUND' });
     await expect(bundles.download(m.y.id, (await bundleOf(e2, m.y.id)).id, 'age')).rejects.toMatchObject({ code: 'BUNDLE_NOT_FOUND' });
     await expect(bundles.encryptedFile(e2, m.z.id)).rejects.toMatchObject({ code: 'BUNDLE_NOT_READY' });
@@ -399,7 +399,7 @@ describe('erasure retires every stored copy that holds the member (art. 17, 19)'
   });
 
   it('sends one notice per recipient of the correction, then settles the flags; the approval list waits for its approval', async () => {
-    await t.app.get(DistributionService).drain();
+    await t.app.get(BundleWorker).drain();
     const [corrected] = await newerEditions(listId, e2);
     // The automatic correction and the one asked for by hand were built together: each recipient is
     // told once, about the copy they keep (the older one is retired in the same transaction).
@@ -420,7 +420,7 @@ describe('erasure retires every stored copy that holds the member (art. 17, 19)'
     expect(await flag(a1)).toBeInstanceOf(Date);
     const [waiting] = await newerEditions(approvalListId, a1);
     await request(t.http).post(`/api/v1/editions/${waiting.id}/approve`).set('Authorization', `Bearer ${approver.token}`).expect(200);
-    await t.app.get(DistributionService).drain();
+    await t.app.get(BundleWorker).drain();
     expect(await flag(a1)).toBeNull();
     const settled = await t.dataSource.query(`SELECT subject_id FROM audit_event WHERE action = 'edition.correction_sent' AND subject_id = ANY($1::text[])`, [[e1, e2, a1]]);
     expect(settled).toHaveLength(3);

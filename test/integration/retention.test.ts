@@ -3,12 +3,14 @@ import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { PublishEdition } from '../../src/editions/publish-edition.js';
+import { RecipientsLedger } from '../../src/editions/recipients-ledger.js';
+import { EditionRetention } from '../../src/editions/edition-retention.js';
+import { BundleWorker } from '../../src/distribution/bundle-worker.js';
 import { AccessRequestsService } from '../../src/access-requests/access-requests.service.js';
 import { AuditService } from '../../src/audit/audit.service.js';
 import { CLI_ACTOR } from '../../src/common/actor.js';
 import { Clock } from '../../src/common/clock.js';
-import { DistributionService } from '../../src/distribution/distribution.service.js';
-import { EditionsService } from '../../src/editions/editions.service.js';
 import { ErasureService } from '../../src/gdpr/erasure.service.js';
 import { monthsBefore, RetentionService } from '../../src/gdpr/retention.service.js';
 import { ProcessingReportService } from '../../src/gdpr/processing-report.service.js';
@@ -50,8 +52,8 @@ async function networkWithList(columns: MemberField[], fields: MemberField[], me
 }
 
 async function publishAndBuild(listId: string, force = false) {
-  const { edition } = await t.app.get(EditionsService).publish(CLI_ACTOR, listId, { force });
-  await t.app.get(DistributionService).drain();
+  const { edition } = await t.app.get(PublishEdition).publish(CLI_ACTOR, listId, { force });
+  await t.app.get(BundleWorker).drain();
   return edition.id;
 }
 
@@ -71,7 +73,7 @@ describe('retention', () => {
     const keys = await t.dataSource.query(`SELECT storage_key FROM bundle WHERE edition_id = $1`, [editionId]);
     old = { editionId, memberIds: world.memberIds, hash: row.content_hash, storageKeys: keys.map((k: { storage_key: string }) => k.storage_key) };
     const approval = await networkWithList(['name'], ['name'], 1, { requiresApproval: true });
-    unapproved = (await t.app.get(EditionsService).publish(CLI_ACTOR, approval.list.id)).edition.id;
+    unapproved = (await t.app.get(PublishEdition).publish(CLI_ACTOR, approval.list.id)).edition.id;
     await t.app.get(AccessRequestsService).submit({ channel: 'Helpline', name: 'Gammel Anmodning', email: `old.${unique()}@example.org`, locale: 'da' }, '10.2.0.1');
     oldRequest = (await t.dataSource.query(`SELECT id FROM access_request ORDER BY created_at DESC LIMIT 1`))[0].id;
 
@@ -137,7 +139,7 @@ describe('retention', () => {
   });
 
   it('still shows the member which editions listed them, and the report still knows the fields shared', async () => {
-    const ledger = await t.app.get(EditionsService).listingMember(old.memberIds[0]);
+    const ledger = await t.app.get(RecipientsLedger).listingMember(old.memberIds[0]);
     expect(ledger.map((e) => e.editionId)).toContain(old.editionId);
     const report = await t.app.get(ProcessingReportService).report(CLI_ACTOR, new Date('2030-01-01T00:00:00Z'), new Date('2030-02-01T00:00:00Z'));
     expect(report.rows.find((r) => r.editionIds.includes(old.editionId))).toMatchObject({ editionsPublished: 1, recipients: 2, bundlesBuilt: 2, fieldsShared: ['name', 'phone'] });
@@ -154,7 +156,7 @@ describe('retention', () => {
   it('leaves an edition alone while any of its bundles can still be fetched', async () => {
     const world = await networkWithList(['name'], ['name'], 1);
     const editionId = await publishAndBuild(world.list.id);
-    await t.app.get(EditionsService).purgeContactValues(new Date(Date.now() + DAY));
+    await t.app.get(EditionRetention).purgeContactValues(new Date(Date.now() + DAY));
     const [row] = await t.dataSource.query(`SELECT contact_values_purged_at FROM edition WHERE id = $1`, [editionId]);
     expect(row.contact_values_purged_at).toBeNull();
   });

@@ -4,14 +4,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PublishEdition } from '../../src/editions/publish-edition.js';
+import { EditionQueries } from '../../src/editions/edition-queries.js';
+import { MemberDownload } from '../../src/bundles/member-download.js';
+import { RetireBundles } from '../../src/bundles/retire-bundles.js';
+import { BundleWorker } from '../../src/distribution/bundle-worker.js';
 import { CLI_ACTOR } from '../../src/common/actor.js';
-import { BundlesService } from '../../src/bundles/bundles.service.js';
-import { readBundleZip } from '../../src/bundles/packaging/bundle-zip.js';
+import { readBundleZip } from '../support/bundle-zip.js';
 import { BundleStorage } from '../../src/bundles/storage/bundle-storage.js';
 import { BundleObjectMissingError, S3BundleStorage } from '../../src/bundles/storage/s3-bundle-storage.js';
 import { ConfigError, loadConfig } from '../../src/config/load-config.js';
-import { DistributionService } from '../../src/distribution/distribution.service.js';
-import { EditionsService } from '../../src/editions/editions.service.js';
 import { ListsService } from '../../src/lists/lists.service.js';
 import { RecipientsService } from '../../src/recipients/recipients.service.js';
 import { grantConsent, insertConsentText, insertMember, insertNetwork, unique } from '../factories/factories.js';
@@ -156,9 +158,9 @@ describe('a distribution run with BUNDLE_STORE=s3', () => {
       members.push({ id: member.id, name, key });
     }
     const list = await t.app.get(ListsService).create(CLI_ACTOR, networkId, { slug: `s3-${unique()}`, title: 'Kontaktliste', columns: ['name', 'email'] });
-    const { edition } = await t.app.get(EditionsService).publish(CLI_ACTOR, list.id);
-    await t.app.get(DistributionService).drain();
-    expect((await t.app.get(EditionsService).show(CLI_ACTOR, edition.id)).state).toBe('published');
+    const { edition } = await t.app.get(PublishEdition).publish(CLI_ACTOR, list.id);
+    await t.app.get(BundleWorker).drain();
+    expect((await t.app.get(EditionQueries).show(CLI_ACTOR, edition.id)).state).toBe('published');
 
     const rows: { id: string; member_id: string; state: string; storage_key: string; sha256: string }[] = await t.dataSource.query(
       `SELECT id, member_id, state, storage_key, sha256 FROM bundle WHERE edition_id = $1`,
@@ -179,7 +181,7 @@ describe('a distribution run with BUNDLE_STORE=s3', () => {
       const files = readBundleZip(await ageDecrypt(stored, member.key.identityFile, keysDir));
       expect(JSON.parse(files.get('manifest.json')!.toString('utf8'))).toMatchObject({ editionId: edition.id, bundleId: row.id, recipientId: member.id });
       // And through the service, as the portal and the CLI read it.
-      expect((await t.app.get(BundlesService).encryptedFile(edition.id, member.id)).data).toEqual(stored);
+      expect((await t.app.get(MemberDownload).encryptedFile(edition.id, member.id)).data).toEqual(stored);
     }
   });
 
@@ -190,12 +192,12 @@ describe('a distribution run with BUNDLE_STORE=s3', () => {
     await grantConsent(t.app, networkId, member.id, ['name']);
     await t.app.get(RecipientsService).add(CLI_ACTOR, member.id, (await ageKeygen(keysDir, unique())).recipient);
     const list = await t.app.get(ListsService).create(CLI_ACTOR, networkId, { slug: `s3-${unique()}`, title: 'Kontaktliste', columns: ['name'] });
-    const { edition } = await t.app.get(EditionsService).publish(CLI_ACTOR, list.id);
-    await t.app.get(DistributionService).drain();
+    const { edition } = await t.app.get(PublishEdition).publish(CLI_ACTOR, list.id);
+    await t.app.get(BundleWorker).drain();
     expect(await s3.keys(`run/${edition.id}/`)).toHaveLength(1);
 
     await t.dataSource.query(`UPDATE bundle SET expires_at = now() - interval '1 minute' WHERE edition_id = $1`, [edition.id]);
-    expect(await t.app.get(BundlesService).expireDue()).toBe(1);
+    expect(await t.app.get(RetireBundles).expireDue()).toBe(1);
     expect(await s3.keys(`run/${edition.id}/`)).toEqual([]);
     const [row] = await t.dataSource.query(`SELECT state FROM bundle WHERE edition_id = $1`, [edition.id]);
     expect(row.state).toBe('expired');

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { DistributionService } from '../../src/distribution/distribution.service.js';
+import { BundleWorker } from '../../src/distribution/bundle-worker.js';
 import { NoticesService } from '../../src/notices/notices.service.js';
 import { grantConsent, insertConsentText, insertMember, insertNetwork, insertStaff, unique } from '../factories/factories.js';
 import { linkPath, PortalClient } from './portal-client.js';
@@ -50,7 +50,7 @@ export async function activateMember(app: INestApplication, sink: SmtpSink, base
 /** The coordinator publishes the list; the worker builds the bundles and sends the notices. */
 export async function publish(app: INestApplication, coordinatorToken: string, listId: string) {
   const res = await request(app.getHttpServer()).post(`/api/v1/lists/${listId}/editions`).set('Authorization', `Bearer ${coordinatorToken}`).expect(201);
-  await app.get(DistributionService).drain();
+  await app.get(BundleWorker).drain();
   await flushMail(app);
   return res.body.id as string;
 }

@@ -1,5 +1,4 @@
 import { deflatedEntry, storedEntry, writeZip, type ZipEntry } from '../../common/zip/zip-writer.js';
-import { entryBytes, readZip } from '../../common/zip/zip-reader.js';
 
 /** A file for the bundle: either already digested chunks (the rendered lists) or plain bytes. */
 export type BundleFile = { name: string; chunks: Uint8Array[]; crc32: number } | { name: string; data: Buffer };
@@ -13,9 +12,4 @@ export function buildBundleZip(files: readonly BundleFile[], createdAt: Date): U
     'chunks' in file ? storedEntry(file.name, file.chunks, file.crc32) : deflatedEntry(file.name, file.data),
   );
   return writeZip(entries, createdAt);
-}
-
-/** Opens a decrypted bundle: file name to bytes. */
-export function readBundleZip(archive: Buffer): Map<string, Buffer> {
-  return new Map(readZip(archive).map((entry) => [entry.name, entryBytes(entry)]));
 }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { BundlesService } from '../../bundles/bundles.service.js';
+import { MemberDownload } from '../../bundles/member-download.js';
 import { CLI_ACTOR } from '../../common/actor.js';
-import { EditionsService } from '../../editions/editions.service.js';
+import { EditionQueries } from '../../editions/edition-queries.js';
 import { MembersService } from '../../members/members.service.js';
 import { EditionsModule } from '../../editions/editions.module.js';
 import { MembersModule } from '../../members/members.module.js';
@@ -13,10 +13,10 @@ export const bundlesGetCommand: CliCommand = {
   modules: async () => [EditionsModule, MembersModule, BundlesModule],
   async run(app, options) {
     const editionId = options.uuid('edition');
-    await app.get(EditionsService).show(CLI_ACTOR, editionId);
+    await app.get(EditionQueries).show(CLI_ACTOR, editionId);
     const memberId = await app.get(MembersService).idByEmail(CLI_ACTOR, options.required('member'));
     const out = options.required('out');
-    const { bundle, data } = await app.get(BundlesService).encryptedFile(editionId, memberId);
+    const { bundle, data } = await app.get(MemberDownload).encryptedFile(editionId, memberId);
     await writeFile(out, data, { mode: 0o600 });
     return { bundleId: bundle.id, bytes: data.length, sha256: bundle.sha256, out };
   },

@@ -1,6 +1,7 @@
 import { CLI_ACTOR } from '../../common/actor.js';
-import { DistributionService } from '../../distribution/distribution.service.js';
-import { EditionsService } from '../../editions/editions.service.js';
+import { BundleWorker } from '../../distribution/bundle-worker.js';
+import { EditionQueries } from '../../editions/edition-queries.js';
+import { PublishEdition } from '../../editions/publish-edition.js';
 import { ListsService } from '../../lists/lists.service.js';
 import { NetworksService } from '../../networks/networks.service.js';
 import { NetworksModule } from '../../networks/networks.module.js';
@@ -20,13 +21,13 @@ export const publishCommand: CliCommand = {
   async run(app, options, io) {
     const network = await app.get(NetworksService).bySlug(CLI_ACTOR, options.required('network'));
     const list = await app.get(ListsService).bySlug(CLI_ACTOR, network.id, options.optional('list'));
-    const editions = app.get(EditionsService);
-    const { edition } = await editions.publish(CLI_ACTOR, list.id, { force: options.flag('force') });
+    const editions = app.get(EditionQueries);
+    const { edition } = await app.get(PublishEdition).publish(CLI_ACTOR, list.id, { force: options.flag('force') });
     if (edition.state === 'awaiting_approval') {
       io.info('The list requires approval: a coordinator must approve the edition before bundles are built.');
       return { editionId: edition.id, bundles: 0, state: edition.state };
     }
-    const distribution = app.get(DistributionService);
+    const distribution = app.get(BundleWorker);
     for (;;) {
       await distribution.drain([edition.id]);
       const shown = await editions.show(CLI_ACTOR, edition.id);

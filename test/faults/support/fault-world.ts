@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_ACTOR } from '../../../src/common/actor.js';
-import { readBundleZip } from '../../../src/bundles/packaging/bundle-zip.js';
+import { readBundleZip } from '../../support/bundle-zip.js';
 import { ConsentService } from '../../../src/consent/consent.service.js';
 import { ListsService } from '../../../src/lists/lists.service.js';
 import { MembersService } from '../../../src/members/members.service.js';

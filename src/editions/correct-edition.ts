@@ -5,11 +5,13 @@ import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { forbidden } from '../common/domain-error.js';
 import { AuditService } from '../audit/audit.service.js';
-import { BundlesService } from '../bundles/bundles.service.js';
+import { RetireBundles } from '../bundles/retire-bundles.js';
 import { ListsService } from '../lists/lists.service.js';
 import type { EditionDto } from './dto/edition.dto.js';
+import { EditionQueries } from './edition-queries.js';
 import { EditionsRepository } from './editions.repository.js';
-import { EditionsService } from './editions.service.js';
+import { PublishEdition } from './publish-edition.js';
+import { RevokeEdition } from './revoke-edition.js';
 
 export interface MemberErasureOutcome {
   scrubbed: number;
@@ -27,13 +29,15 @@ export interface MemberErasureOutcome {
  * corrected edition of its list. The retired edition is settled when that correction is published.
  */
 @Injectable()
-export class CorrectionsService {
+export class CorrectEdition {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: EditionsRepository,
-    private readonly editions: EditionsService,
+    private readonly editions: EditionQueries,
+    private readonly publishing: PublishEdition,
+    private readonly revoking: RevokeEdition,
     private readonly lists: ListsService,
-    private readonly bundles: BundlesService,
+    private readonly bundles: RetireBundles,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -48,8 +52,8 @@ export class CorrectionsService {
     const old = await this.editions.show(actor, editionId);
     const list = await this.lists.reachable(actor, old.listId);
     const { correctionId, storageKeys } = await this.dataSource.transaction(async (tx) => {
-      const { edition } = await this.editions.createInTx(tx, actor, list, { slot: null, force: true, reason: 'correction' });
-      const keys = await this.editions.revokeInTx(tx, actor, old, 'corrected');
+      const { edition } = await this.publishing.createInTx(tx, actor, list, { slot: null, force: true, reason: 'correction' });
+      const keys = await this.revoking.revokeInTx(tx, actor, old, 'corrected');
       await this.repository.linkCorrection(tx, [old.id], edition!.id);
       return { correctionId: edition!.id, storageKeys: keys };
     });
@@ -94,7 +98,7 @@ export class CorrectionsService {
     const corrections: string[] = [];
     for (const listId of new Set(affected.map((e) => e.listId))) {
       const list = await this.lists.reachable(SYSTEM_ACTOR, listId);
-      const { edition } = await this.editions.createInTx(tx, actor, list, { slot: null, force: true, reason: 'erasure' });
+      const { edition } = await this.publishing.createInTx(tx, actor, list, { slot: null, force: true, reason: 'erasure' });
       await this.repository.linkCorrection(tx, affected.filter((e) => e.listId === listId).map((e) => e.id), edition!.id);
       corrections.push(edition!.id);
     }

@@ -3,13 +3,15 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BundleEntity } from '../bundles/bundle.entity.js';
-import { BundlesService, type BuiltBundle } from '../bundles/bundles.service.js';
+import { BundleQueue } from '../bundles/bundle-queue.js';
 import { Clock } from '../common/clock.js';
 import { LOGGER } from '../common/logger.module.js';
-import { EditionsService } from '../editions/editions.service.js';
+import { EditionDocuments } from '../editions/edition-document.js';
+import { FinishEdition } from '../editions/finish-edition.js';
 import { MembersService } from '../members/members.service.js';
 import { RecipientsService } from '../recipients/recipients.service.js';
-import { BundleBuilder, type PreparedEdition } from './bundle-builder.js';
+import { BundleBuilder, type BuiltBundle, type PreparedEdition } from './bundle-builder.js';
+import { BundleDelivery } from './bundle-delivery.js';
 
 /** Bundles claimed, built and committed together: one transaction and one audit lock per batch. */
 const CLAIM_BATCH = 48;
@@ -26,26 +28,21 @@ const PREPARED_CACHE = 4;
  * so any number of instances share it, and a crash at any point is resumed by whoever claims next.
  */
 @Injectable()
-export class DistributionService {
+export class BundleWorker {
   readonly workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly prepared = new Map<string, Promise<PreparedEdition>>();
 
   constructor(
-    private readonly bundles: BundlesService,
-    private readonly editions: EditionsService,
+    private readonly queue: BundleQueue,
+    private readonly delivery: BundleDelivery,
+    private readonly finishing: FinishEdition,
+    private readonly documents: EditionDocuments,
     private readonly members: MembersService,
     private readonly recipients: RecipientsService,
     private readonly builder: BundleBuilder,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
-
-  /** Claims and builds one batch; returns how many bundles it handled. */
-  async runOnce(editionIds?: string[]): Promise<number> {
-    const batch = await this.claimAndBuild(editionIds);
-    if (batch) await this.commit(batch);
-    return batch?.claimed.length ?? 0;
-  }
 
   /**
    * Works until nothing is left to claim (for the CLI, the scheduler tick and tests). While one
@@ -75,7 +72,7 @@ export class DistributionService {
 
   /** Claims a batch and builds its bundles in memory (CPU only; nothing is written yet). */
   private async claimAndBuild(editionIds?: string[]): Promise<Batch | null> {
-    const claimed = await this.bundles.claim(this.workerId, CLAIM_BATCH, editionIds);
+    const claimed = await this.queue.claim(this.workerId, CLAIM_BATCH, editionIds);
     if (claimed.length === 0) return null;
     const memberIds = [...new Set(claimed.map((b) => b.memberId))];
     const keys = await this.recipients.recipientsOf(memberIds);
@@ -94,11 +91,11 @@ export class DistributionService {
 
   /** Stores and marks ready a built batch, then publishes any edition it finished. */
   private async commit({ claimed, built }: Batch): Promise<void> {
-    for (const { bundle, error } of await this.bundles.completeMany(this.workerId, built)) {
+    for (const { bundle, error } of await this.delivery.completeMany(this.workerId, built)) {
       await this.recordFailure(bundle, error, built.find((b) => b.bundle === bundle)?.networkId ?? null);
     }
     for (const editionId of new Set(claimed.map((b) => b.editionId))) {
-      if (await this.editions.finishIfComplete(editionId)) {
+      if (await this.finishing.finishIfComplete(editionId)) {
         this.prepared.delete(editionId);
         this.logger.info({ editionId }, 'edition published');
       }
@@ -107,7 +104,7 @@ export class DistributionService {
 
   /** Editions whose last commit died before publishing them (a crash, a lost connection) are finished here. */
   private async finishStalled(editionIds?: string[]): Promise<void> {
-    for (const editionId of await this.editions.finishStalled(editionIds)) {
+    for (const editionId of await this.finishing.finishStalled(editionIds)) {
       this.prepared.delete(editionId);
       this.logger.info({ editionId }, 'edition published');
     }
@@ -120,7 +117,7 @@ export class DistributionService {
       const prepared = await this.preparedEdition(bundle.editionId);
       networkId = prepared.document.networkId;
       if (recipients.length === 0) {
-        await this.bundles.waitForKey(bundle, this.workerId);
+        await this.queue.waitForKey(bundle, this.workerId);
         return null;
       }
       return { built: await this.builder.build(prepared, bundle, recipientName, recipients, this.clock.now()), networkId };
@@ -134,7 +131,7 @@ export class DistributionService {
     // The reason is kept for coordinators; it names the failure class, never data.
     const reason = describeFailure(error);
     this.logger.warn({ bundleId: bundle.id, reason }, 'bundle failed');
-    await this.bundles.fail(bundle, this.workerId, reason, networkId).catch((e: unknown) =>
+    await this.queue.fail(bundle, this.workerId, reason, networkId).catch((e: unknown) =>
       this.logger.error({ bundleId: bundle.id, err: { type: (e as Error)?.name } }, 'could not record bundle failure'),
     );
   }
@@ -142,7 +139,7 @@ export class DistributionService {
   private preparedEdition(editionId: string): Promise<PreparedEdition> {
     let prepared = this.prepared.get(editionId);
     if (!prepared) {
-      prepared = this.editions.document(editionId).then(async (doc) => {
+      prepared = this.documents.document(editionId).then(async (doc) => {
         const names = await this.members.namesOf(doc.recipients);
         return this.builder.prepare(doc, [...names.values()]);
       });
