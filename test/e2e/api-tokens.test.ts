@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { generate } from 'otplib';
 import request from 'supertest';
+import { Clock } from '../../src/common/clock.js';
 import { insertStaff } from '../factories/factories.js';
 import { runCli } from '../support/run-cli.js';
 import { startTestApp, TEST_SESSION_SECRET, type TestApp } from '../support/test-app.js';
@@ -92,9 +93,15 @@ describe('API tokens', () => {
     await before.post('/api/v1/auth/totp/enable', { code: await generate({ secret }) }).expect(204);
     // This session began before two-step login was on: its password alone made it.
     expect((await before.post('/api/v1/tokens', { name: 'x' }).expect(403)).body.code).toBe('SECOND_FACTOR_SESSION_REQUIRED');
-    await new Promise((r) => setTimeout(r, 1100));
-    const after = await session(staff.email, staff.password, await generate({ secret }));
-    await after.post('/api/v1/tokens', { name: 'x' }).expect(201);
+    // Each code works once (the one that switched two-step on is spent): log in with the next one.
+    const later = Date.now() + 30_000;
+    const spy = jest.spyOn(t.app.get(Clock), 'now').mockReturnValue(new Date(later));
+    try {
+      const after = await session(staff.email, staff.password, await generate({ secret, epoch: Math.floor(later / 1000) }));
+      await after.post('/api/v1/tokens', { name: 'x' }).expect(201);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('are made by tokens:create on the command line, which prints the expiry', async () => {
