@@ -11,6 +11,7 @@ import { UuidPipe } from '../common/uuid.pipe.js';
 import { DistributionService } from '../distribution/distribution.service.js';
 import { CorrectionsService } from '../editions/corrections.service.js';
 import { EditionsService } from '../editions/editions.service.js';
+import { DataRequestsQueueService } from '../gdpr/data-requests-queue.service.js';
 import { ListsService } from '../lists/lists.service.js';
 import { MembersService } from '../members/members.service.js';
 import { NetworksService } from '../networks/networks.service.js';
@@ -18,6 +19,7 @@ import { NoticesService } from '../notices/notices.service.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { consoleContext, sendPage, type ConsoleRequest } from './console-context.js';
 import { StaffSessionGuard } from './staff-session.guard.js';
+import { publishConfirmPage } from './views/console-confirm-pages.js';
 import { editionPage, listPage, listsPage, type EditionView, type ListView } from './views/console-distribution-pages.js';
 
 const staff = (req: ConsoleRequest) => req.staff!;
@@ -37,6 +39,7 @@ export class ConsoleDistributionController {
     private readonly members: MembersService,
     private readonly notices: NoticesService,
     private readonly distribution: DistributionService,
+    private readonly erasureQueue: DataRequestsQueueService,
     private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -50,6 +53,15 @@ export class ConsoleDistributionController {
   @Get('lister/:listId')
   async list(@Param('listId', UuidPipe) listId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     sendPage(res, listPage(consoleContext(req, res, this.config.orgName), await this.listView(req, listId), this.config.timeZone));
+  }
+
+  /** The step before publishing: what changed, how many notices go out, and who on the list asked to be erased. */
+  @Get('lister/:listId/udsend')
+  async confirmPublish(@Param('listId', UuidPipe) listId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
+    const view = await this.listView(req, listId);
+    const listed = new Set(view.preview.memberIds);
+    const open = (await this.erasureQueue.list(staff(req), 'open')).items.filter((r) => listed.has(r.memberId));
+    sendPage(res, publishConfirmPage(consoleContext(req, res, this.config.orgName), view, open.map((r) => ({ id: r.memberId, name: r.memberName }))));
   }
 
   /**
@@ -105,10 +117,11 @@ export class ConsoleDistributionController {
     const changedIds = preview.diff.changed.map((c) => c.memberId);
     const names = await this.members.namesOf([...preview.diff.added, ...preview.diff.removed, ...changedIds]);
     const named = (ids: string[]) => ids.map((id) => names.get(id) ?? id);
+    const editions = await this.editions.ofList(staff(req), listId);
     return {
       list: { id: list.id, title: list.title, schedule: list.schedule, timeZone: list.timeZone, requiresApproval: list.requiresApproval, networkId: list.networkId },
-      preview: { rows: preview.rows.length, recipients: preview.recipientCount, added: named(preview.diff.added), removed: named(preview.diff.removed), changed: named(changedIds) },
-      editions: (await this.editions.ofList(staff(req), listId)).map((e) => ({ id: e.id, state: e.state, createdAt: e.createdAt, rowCount: e.rowCount, recipientCount: e.recipientCount })),
+      preview: { rows: preview.rows.length, recipients: preview.recipientCount, added: named(preview.diff.added), removed: named(preview.diff.removed), changed: named(changedIds), hasPrevious: editions.some((e) => e.state !== 'awaiting_approval'), memberIds: preview.rows.map((r) => r.memberId) },
+      editions: editions.map((e) => ({ id: e.id, state: e.state, createdAt: e.createdAt, rowCount: e.rowCount, recipientCount: e.recipientCount })),
     };
   }
 

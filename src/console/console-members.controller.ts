@@ -20,6 +20,8 @@ import { NetworksService } from '../networks/networks.service.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { consoleContext, sendPage, type ConsoleRequest } from './console-context.js';
 import { StaffSessionGuard } from './staff-session.guard.js';
+import { consoleFormErrors, importProblems, problemText } from './views/console-errors.js';
+import { rejectRequestPage } from './views/console-confirm-pages.js';
 import { importPage, requestsPage } from './views/console-distribution-pages.js';
 import { memberPage, membersPage, networksPage, type MemberDetail } from './views/console-pages.js';
 import { fill } from './views/console-texts.js';
@@ -97,8 +99,8 @@ export class ConsoleMembersController {
       res.redirect(303, `/console/medlemmer/${memberId}?done=consent`);
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
-      const problems = error.problems.length ? error.problems : [{ field: error.field, message: error.message }];
-      sendPage(res, memberPage(this.ctx(req, res), await this.detail(req, memberId), this.config.timeZone, { errors: problems.map((p) => ({ field: p.field ?? 'fields', message: p.message })) }), 400);
+      const ctx = this.ctx(req, res);
+      sendPage(res, memberPage(ctx, await this.detail(req, memberId), this.config.timeZone, { errors: consoleFormErrors(error, ctx.locale, 'fields') }), 400);
     }
   }
 
@@ -122,7 +124,7 @@ export class ConsoleMembersController {
     this.assertWriter(req);
     const network = await this.networks.reachable(staff(req), networkId);
     const ctx = this.ctx(req, res);
-    if (!file || file.buffer.length === 0) return sendPage(res, importPage(ctx, network, { errors: [{ field: 'file', message: ctx.t.file }] }), 400);
+    if (!file || file.buffer.length === 0) return sendPage(res, importPage(ctx, network, { errors: [{ field: 'file', message: problemText({ code: 'FILE_MISSING', field: 'file' }, ctx.locale) }] }), 400);
     await this.importStep(req, res, network, file.buffer, true);
   }
 
@@ -142,8 +144,7 @@ export class ConsoleMembersController {
       sendPage(res, importPage(ctx, network, { ready: { count: result.valid, content: bytes.toString('base64'), fileName: 'import' } }));
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
-      const problems = error.problems.length ? error.problems : [{ field: error.field, message: error.message }];
-      sendPage(res, importPage(ctx, network, { problems }), 400);
+      sendPage(res, importPage(ctx, network, { problems: importProblems(error, ctx.locale) }), 400);
     }
   }
 
@@ -161,6 +162,12 @@ export class ConsoleMembersController {
     const networkId = new UuidPipe().transform(formText(req.body?.networkId), { type: 'body', data: 'networkId' });
     await this.accessRequests.approve(staff(req), id, { networkId });
     res.redirect(303, '/console/anmodninger?done=approved');
+  }
+
+  /** The step before rejecting: the person is told by mail, so the page says so. */
+  @Get('anmodninger/:id/afvis')
+  async confirmReject(@Param('id', UuidPipe) id: string, @Req() req: ConsoleRequest, @Res() res: Response) {
+    sendPage(res, rejectRequestPage(this.ctx(req, res), await this.accessRequests.pending(staff(req), id)));
   }
 
   @Post('anmodninger/:id/afvis')

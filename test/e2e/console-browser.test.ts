@@ -65,6 +65,16 @@ describe('the staff console in a real browser (its pages carry no script; the CS
   let approver: Awaited<ReturnType<typeof insertStaff>>;
   let context: BrowserContext;
   let page: Page;
+  let phone: BrowserContext;
+
+  /** A page the console added for issue 16 must also fit a 390 px phone with no sideways scrolling. */
+  async function onPhone(path: string) {
+    const p = await phone.newPage();
+    await p.goto(path);
+    if (await overflowsSideways(p)) overflowing.push(`390px ${path}`);
+    violations.push(...(await accessibilityViolations(p)));
+    await p.close();
+  }
 
   beforeAll(async () => {
     network = await insertNetwork(t.app, `Netværket ${unique()}`);
@@ -74,9 +84,14 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 640, height: 900 } });
     page = await logIn(context, requester.email, requester.password);
     await audit(page);
+    phone = await browser.newContext({ baseURL: baseUrl, viewport: { width: 390, height: 844 } });
+    await (await logIn(phone, requester.email, requester.password)).close();
   });
 
-  afterAll(() => context?.close());
+  afterAll(async () => {
+    await context?.close();
+    await phone?.close();
+  });
 
   it('checks an import with bad rows, shows every bad row and writes nothing; a good file imports after the preview', async () => {
     await page.getByRole('link', { name: network.name }).click();
@@ -90,7 +105,10 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await page.getByRole('button', { name: 'Tjek filen' }).click();
     expect(await page.locator('.error-summary').first().innerText()).toContain('Intet er gemt');
     const rows = await page.locator('tbody tr').allInnerTexts();
-    expect(rows.map((r) => r.split('\t').slice(0, 2).join(' ')).sort()).toEqual(['3 name', '4 email']);
+    // Each problem in the page's language with the field's label, never the service's English message.
+    expect(rows.map((r) => r.split('\t').slice(0, 2).join(' ')).sort()).toEqual(['3 Navn', '4 E-mail']);
+    expect(rows.find((r) => r.startsWith('4'))).toContain('E-mail er ikke en gyldig e-mailadresse');
+    expect(rows.join('\n')).not.toMatch(/ is not | must | starts like /);
     expect(await count('SELECT count(*)::int AS n FROM member')).toBe(members);
     await audit(page);
 
@@ -149,6 +167,14 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await page.getByRole('link', { name: 'Godkendt liste' }).click();
     await audit(page);
     expect(await page.locator('main').innerText()).toContain('Forhåndsvisning af næste udgave');
+    // Publishing asks first: the changes since the last edition and how many notices go out; nothing is stored yet.
+    await page.getByRole('link', { name: 'Udsend nu' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    const confirm = await page.locator('main').innerText();
+    expect(confirm).toMatch(/Udgaven går til (\d+) modtagere med \1 rækker, når en anden koordinator har godkendt den/);
+    for (const r of recipients) expect(confirm).toContain(r.name);
+    expect(await count(`SELECT count(*)::int AS n FROM edition WHERE list_id = $1`, [list.body.id])).toBe(0);
     await page.getByRole('button', { name: 'Udsend nu' }).click();
     expect(await page.locator('main').innerText()).toContain('Venter på godkendelse');
     expect(await page.getByRole('button', { name: /Godkend udgaven/ }).count()).toBe(0);
@@ -188,7 +214,10 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await t.app.get(EditionsService).publish(CLI_ACTOR, list.id);
     const editions = () => count(`SELECT count(*)::int AS n FROM edition WHERE list_id = $1`, [list.id]);
     await page.goto(`/console/lister/${list.id}`);
-    const answer = page.waitForResponse((r) => r.url().endsWith('/udsend'));
+    await page.getByRole('link', { name: 'Udsend nu' }).click();
+    expect(await page.locator('main').innerText()).toContain('Intet er ændret siden sidste udgave.');
+    expect(await editions()).toBe(1);
+    const answer = page.waitForResponse((r) => r.url().endsWith('/udsend') && r.request().method() === 'POST');
     await page.getByRole('button', { name: 'Udsend nu' }).click();
     expect((await answer).status()).toBe(409);
     expect(await page.getByRole('alert').innerText()).toContain('Intet er ændret siden sidste udgave');
@@ -214,6 +243,32 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     expect(await count(`SELECT count(*)::int AS n FROM member WHERE email = $1`, [email])).toBe(1);
   });
 
+  it('rejects an access request only after a page that says what happens, and tells the person politely in their language', async () => {
+    const email = `afvist.${unique()}@example.org`;
+    const client = await fetch(`${baseUrl}/portal/adgang?lang=en`);
+    const cookie = client.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await client.text())![1];
+    const sent = await fetch(`${baseUrl}/portal/adgang`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, channel: 'Helpline', name: 'Afvist Person', email }) });
+    // The thank-you page says what happens next and by when.
+    expect(await sent.text()).toContain('we normally answer within 3 working days');
+    await page.goto('/console/anmodninger');
+    const row = page.locator('tbody tr', { hasText: email });
+    await row.getByRole('link', { name: 'Afvis' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    expect(await page.locator('main').innerText()).toContain('Personen får en kort, venlig e-mail');
+    expect(await count(`SELECT count(*)::int AS n FROM access_request WHERE email = $1 AND state = 'pending'`, [email])).toBe(1);
+    await page.getByRole('button', { name: 'Afvis anmodningen' }).click();
+    expect(await page.locator('.flash').innerText()).toContain('Anmodningen er afvist');
+    expect(await count(`SELECT count(*)::int AS n FROM access_request WHERE email = $1 AND state = 'rejected'`, [email])).toBe(1);
+    await flushMail(t.app);
+    const [mail] = await sink.waitFor(1, 10_000, (m) => m.to.includes(email));
+    expect(mail.subject).toBe('About your request for access');
+    expect(mail.text).toContain('we cannot give you access');
+    // Like every notice: neither the person's name nor the channel they asked through.
+    for (const secret of ['Afvist', 'Helpline']) expect(`${mail.subject}\n${mail.text}\n${mail.html}`).not.toContain(secret);
+  });
+
   it('carries out an erasure request from the queue, then sends the flagged edition out corrected', async () => {
     const member = await insertMember(t.app, network.id, { name: `Slet Mig ${unique()}` });
     await grantConsent(t.app, network.id, member.id, ['name', 'phone']);
@@ -225,9 +280,20 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await page.goto(`/console/medlemmer/${member.id}`);
     await page.getByRole('link', { name: 'Slet medlemmet (ret til sletning)' }).click();
     await audit(page);
+    // Publishing a list that shows a member who asked to be erased warns first, naming the member.
+    await page.goto(`/console/lister/${list.id}/udsend`);
+    expect(await page.getByRole('alert').innerText()).toContain('1 medlemmer på listen har bedt om at blive slettet');
+    expect(await page.getByRole('alert').innerText()).toContain(member.name);
     await page.getByRole('link', { name: 'Sletning', exact: true }).click();
     await audit(page);
-    await page.getByRole('button', { name: `Gennemfør sletningen ${member.name}` }).click();
+    await onPhone('/console/sletning');
+    // The queue's button only leads to a page that says what erasure does; that page's button erases.
+    await page.getByRole('link', { name: `Gennemfør sletningen ${member.name}` }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    expect(await page.locator('main').innerText()).toContain('kan ikke fortrydes');
+    expect((await t.dataSource.query(`SELECT erased_at FROM member WHERE id = $1`, [member.id]))[0].erased_at).toBeNull();
+    await page.getByRole('button', { name: 'Gennemfør sletningen' }).click();
     expect(await page.locator('.flash').innerText()).toContain('Medlemmet er slettet');
     await audit(page);
     const [erased] = await t.dataSource.query(`SELECT name, erased_at FROM member WHERE id = $1`, [member.id]);
@@ -249,6 +315,17 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     const adminContext = await browser.newContext({ baseURL: baseUrl, viewport: { width: 640, height: 900 } });
     const adminPage = await logIn(adminContext, admin.email, admin.password);
     await adminPage.goto('/console/medarbejdere');
+    await audit(adminPage);
+    // A short password: the error in Danish, and the form keeps the chosen role and address.
+    const newEmail = `revisor.${unique()}@example.org`;
+    await adminPage.getByLabel('E-mailadresse').fill(newEmail);
+    await adminPage.getByRole('radio', { name: 'Revisor' }).check();
+    await adminPage.getByLabel(/^Første adgangskode/).fill('kort');
+    await adminPage.getByRole('button', { name: 'Opret' }).click();
+    expect(await adminPage.locator('.error-summary').innerText()).toContain('Adgangskoden skal have mindst 12 tegn');
+    expect(await adminPage.locator('main').innerText()).not.toContain('password must');
+    expect(await adminPage.getByRole('radio', { name: 'Revisor' }).isChecked()).toBe(true);
+    expect(await adminPage.getByLabel('E-mailadresse').inputValue()).toBe(newEmail);
     await audit(adminPage);
     // Two-step set-up (what STAFF_TOTP_REQUIRED sends staff to; any staff member may turn it on).
     await adminPage.goto('/console/to-trin');
