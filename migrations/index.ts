@@ -6,7 +6,7 @@ import { GdprRights1764200000000 } from './1764200000000-GdprRights.js';
 import { PrivacyCopies1765200000000 } from './1765200000000-PrivacyCopies.js';
 import { SessionsAndTwoStep1765300000000 } from './1765300000000-SessionsAndTwoStep.js';
 import { MailIntake1765500000000 } from './1765500000000-MailIntake.js';
-import { RejectionNotice1765800000000 } from './1765800000000-RejectionNotice.js';
+import { RejectionNoticeDanishOrder1765800000000 } from './1765800000000-RejectionNoticeDanishOrder.js';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same classes. */
 export const migrations = [
@@ -18,5 +18,5 @@ export const migrations = [
   PrivacyCopies1765200000000,
   SessionsAndTwoStep1765300000000,
   MailIntake1765500000000,
-  RejectionNotice1765800000000,
+  RejectionNoticeDanishOrder1765800000000,
 ];

@@ -52,7 +52,8 @@ export class ConsoleDistributionController {
 
   @Get('lister/:listId')
   async list(@Param('listId', UuidPipe) listId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    sendPage(res, listPage(consoleContext(req, res, this.config.orgName), await this.listView(req, listId), this.config.timeZone));
+    const ctx = consoleContext(req, res, this.config.orgName);
+    sendPage(res, listPage(ctx, await this.listView(req, listId), this.config.timeZone, { flash: req.query.done === 'saved' ? ctx.t.listSaved : undefined }));
   }
 
   /** The step before publishing: what changed, how many notices go out, and who on the list asked to be erased. */

@@ -28,6 +28,8 @@ import { fill } from './views/console-texts.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 const staff = (req: ConsoleRequest) => req.staff!;
+/** The order the PDF uses (and the member search, through its ICU collation). */
+const DANISH = new Intl.Collator('da');
 
 /** Networks, members, consent by phone or paper, import, and the access-request queue. */
 @ApiExcludeController()
@@ -54,7 +56,8 @@ export class ConsoleMembersController {
   @Get()
   async home(@Req() req: ConsoleRequest, @Res() res: Response) {
     if (staff(req).role === 'auditor') return res.redirect(303, '/console/revision');
-    sendPage(res, networksPage(this.ctx(req, res), await this.networks.list(staff(req))));
+    const networks = (await this.networks.list(staff(req))).sort((a, b) => DANISH.compare(a.name, b.name));
+    sendPage(res, networksPage(this.ctx(req, res), networks));
   }
 
   @Get('netvaerk/:networkId')
@@ -73,14 +76,23 @@ export class ConsoleMembersController {
     const network = await this.networks.reachable(staff(req), networkId);
     const result = await this.members.search(staff(req), networkId, { q, page, pageSize: 25 });
     const ctx = this.ctx(req, res);
-    sendPage(res, membersPage(ctx, { network, q, page, pageSize: 25, total: result.total, items: result.items }, done ? fill(ctx.t.imported, { n: done }) : undefined));
+    // Consent and account per row: a page holds 25 members, so one look-up each is cheap enough.
+    const items = await Promise.all(
+      result.items.map(async (m) => ({
+        ...m,
+        consentFields: (await this.consent.current(staff(req), networkId, m.id)).fields,
+        hasAccount: await this.memberAuth.hasAccount(m.id),
+      })),
+    );
+    sendPage(res, membersPage(ctx, { network, q, page, pageSize: 25, total: result.total, items }, /^\d+$/.test(done) ? fill(ctx.t.imported, { n: done }) : undefined));
   }
 
   @Get('medlemmer/:memberId')
   async member(@Param('memberId', UuidPipe) memberId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     const ctx = this.ctx(req, res);
     const done = formText(req.query.done);
-    const flash = done === 'consent' ? ctx.t.consentSaved : done === 'activation' ? ctx.t.activationSent : done === 'erased' ? ctx.t.erasureDone : undefined;
+    const flashes: Record<string, string> = { consent: ctx.t.consentSaved, activation: ctx.t.activationSent, erased: ctx.t.erasureDone, created: ctx.t.memberCreated, updated: ctx.t.memberUpdated };
+    const flash = flashes[done];
     sendPage(res, memberPage(ctx, await this.detail(req, memberId), this.config.timeZone, { flash }));
   }
 

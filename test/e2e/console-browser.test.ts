@@ -148,6 +148,103 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await audit(page);
   });
 
+  it('adds one member by a form, corrects their contact details (audited), and lists consent and account per member', async () => {
+    const name = `Enkelt Medlem ${unique()}`;
+    const email = `enkelt.${unique()}@example.org`;
+    await page.goto(`/console/netvaerk/${network.id}`);
+    await page.getByRole('link', { name: 'Tilføj et medlem' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    await page.getByLabel('Navn').fill(name);
+    await page.getByLabel('E-mail', { exact: true }).fill('ikke-en-adresse');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.error-summary').innerText()).toContain('E-mail er ikke en gyldig e-mailadresse');
+    expect(await page.getByLabel('Navn').inputValue()).toBe(name);
+    await audit(page);
+    await page.getByLabel('E-mail', { exact: true }).fill(email);
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.flash').innerText()).toContain('Medlemmet er oprettet');
+    const [created] = await t.dataSource.query(`SELECT id FROM member WHERE email = $1`, [email]);
+    expect(await count(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'member.created' AND subject_id = $1`, [created.id])).toBe(1);
+
+    await page.getByRole('link', { name: 'Ret kontaktoplysninger' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    await page.getByLabel(/^Telefon/).fill('20 11 22 33');
+    await page.getByLabel(/^By/).fill('Aarhus');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.flash').innerText()).toContain('Kontaktoplysningerne er rettet');
+    const [row] = await t.dataSource.query(`SELECT phone, city FROM member WHERE id = $1`, [created.id]);
+    expect(row).toEqual({ phone: '+4520112233', city: 'Aarhus' });
+    const [event] = await t.dataSource.query(`SELECT detail FROM audit_event WHERE action = 'member.updated' AND subject_id = $1`, [created.id]);
+    expect(event.detail.fields.sort()).toEqual(['city', 'phone']);
+
+    await page.goto(`/console/netvaerk/${network.id}`);
+    await page.getByLabel('Søg på navn eller e-mail').fill(name);
+    await page.getByRole('button', { name: 'Søg', exact: true }).click();
+    expect(await page.locator('thead').innerText()).toMatch(/Samtykke\s+Konto/);
+    expect(await page.locator('tbody tr').innerText()).toMatch(/Intet samtykke\s+Ikke aktiveret/);
+    await grantConsent(t.app, network.id, created.id, ['name', 'email']);
+    await page.getByRole('button', { name: 'Søg', exact: true }).click();
+    expect(await page.locator('tbody tr').innerText()).toContain('Navn, E-mail');
+    await audit(page);
+  });
+
+  it('creates and edits a list with its schedule in words, the cron form as the advanced choice', async () => {
+    await page.goto(`/console/netvaerk/${network.id}/lister`);
+    await page.getByRole('link', { name: 'Ny kontaktliste' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    const title = `Månedsliste ${unique()}`;
+    await page.getByLabel('Titel').fill(title);
+    await page.getByLabel(/^Kort navn/).fill('Ikke Gyldig');
+    await page.getByRole('radio', { name: 'Hver måned' }).check();
+    await page.getByLabel(/^Dag i måneden/).fill('1');
+    await page.getByLabel(/^Klokken/).fill('7');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.error-summary').innerText()).toContain('Kort navn må kun have små bogstaver');
+    expect(await page.getByLabel('Titel').inputValue()).toBe(title);
+    await audit(page);
+    await page.getByLabel(/^Kort navn/).fill(`m-${unique()}`);
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.flash').innerText()).toContain('Listen er gemt');
+    expect(await page.locator('main').innerText()).toContain('den 1. i hver måned kl. 7');
+    const listId = new URL(page.url()).pathname.split('/').pop()!;
+    const stored = async () => (await t.dataSource.query(`SELECT schedule_cron FROM contact_list WHERE id = $1`, [listId]))[0].schedule_cron;
+    expect(await stored()).toBe('0 7 1 * *');
+
+    await page.getByRole('link', { name: 'Ret listen' }).click();
+    await audit(page);
+    expect(await page.getByRole('radio', { name: 'Hver måned' }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: 'Hver uge' }).check();
+    await page.getByLabel('Ugedag', { exact: true }).selectOption({ label: 'mandag' });
+    await page.getByLabel(/^Klokken/).fill('18');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('main').innerText()).toContain('hver mandag kl. 18');
+    expect(await stored()).toBe('0 18 * * 1');
+
+    await page.getByRole('link', { name: 'Ret listen' }).click();
+    await page.getByRole('radio', { name: /^Avanceret/ }).check();
+    await page.getByLabel(/^Cron-udtryk/).fill('hver dag');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.error-summary').innerText()).toContain('Cron-udtrykket er ikke gyldigt');
+    expect(await page.getByRole('radio', { name: /^Avanceret/ }).isChecked()).toBe(true);
+    expect(await stored()).toBe('0 18 * * 1');
+    await audit(page);
+    await page.goto(`/console/netvaerk/${network.id}/lister`);
+    expect(await page.locator('tbody').innerText()).toContain('hver mandag kl. 18');
+  });
+
+  it('lists members in Danish order, as the PDF does ("Ł" with L; Æ, Ø, Å after Z; "Aa" as Å)', async () => {
+    const tag = unique();
+    for (const first of ['Øjvind', 'Łukasz', 'Aage', 'Zeta', 'Anders', 'Ærø']) await insertMember(t.app, network.id, { name: `${first} Sortering${tag}` });
+    await page.goto(`/console/netvaerk/${network.id}`);
+    await page.getByLabel('Søg på navn eller e-mail').fill(`Sortering${tag}`);
+    await page.getByRole('button', { name: 'Søg', exact: true }).click();
+    const names = (await page.locator('tbody tr td:first-child').allInnerTexts()).map((n) => n.split(' ')[0]);
+    expect(names).toEqual(['Anders', 'Łukasz', 'Zeta', 'Ærø', 'Øjvind', 'Aage']);
+  });
+
   it('publishes only after a second coordinator approves, then shows each recipient\'s delivery', async () => {
     const recipients = [] as { id: string; name: string }[];
     for (let i = 0; i < 3; i++) {

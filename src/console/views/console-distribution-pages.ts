@@ -2,6 +2,7 @@ import { field, type FieldError } from '../../common/web/forms.js';
 import { html, type SafeHtml } from '../../common/web/html.js';
 import { consoleLayout, csrf, errors, formatDateTime, table, type ConsoleContext } from './console-layout.js';
 import { fill } from './console-texts.js';
+import { scheduleInWords } from './schedule-words.js';
 
 export function importPage(
   ctx: ConsoleContext,
@@ -66,12 +67,15 @@ export function listsPage(ctx: ConsoleContext, network: { id: string; name: stri
   return consoleLayout(
     ctx,
     `${t.listsTitle}: ${network.name}`,
-    lists.length === 0
-      ? html`<p>${t.noLists}</p>`
-      : table(
-          [t.colTitle, t.colSchedule, t.colTimeZone, t.colApproval],
-          lists.map((l) => [html`<a href="/console/lister/${l.id}">${l.title}</a>`, l.schedule ?? t.manual, l.timeZone, l.requiresApproval ? t.yes : t.no]),
-        ),
+    html`<p><a href="/console/netvaerk/${network.id}/lister/ny">${t.newList}</a></p>
+${
+  lists.length === 0
+    ? html`<p>${t.noLists}</p>`
+    : table(
+        [t.colTitle, t.colSchedule, t.colTimeZone, t.colApproval],
+        lists.map((l) => [html`<a href="/console/lister/${l.id}">${l.title}</a>`, scheduleInWords(l.schedule, t), l.timeZone, l.requiresApproval ? t.yes : t.no]),
+      )
+}`,
   );
 }
 
@@ -103,7 +107,7 @@ export function listPage(
     ctx,
     v.list.title,
     html`${errors(ctx, o.errors ?? [])}
-<p>${t.colSchedule}: ${v.list.schedule ?? t.manual} (${v.list.timeZone}) · ${t.colApproval}: ${v.list.requiresApproval ? t.yes : t.no}</p>
+<p>${t.colSchedule}: ${scheduleInWords(v.list.schedule, t)} (${v.list.timeZone}) · ${t.colApproval}: ${v.list.requiresApproval ? t.yes : t.no} · <a href="/console/lister/${v.list.id}/ret">${t.editList}</a></p>
 ${previewSection(ctx, v)}
 ${
   o.confirmUnchanged

@@ -33,6 +33,10 @@ const LABELS: Record<string, Words> = {
   to: { da: 'Til', en: 'To' },
   action: { da: 'Handling', en: 'Action' },
   memberId: { da: 'Medlems-id', en: 'Member id' },
+  hour: { da: 'Klokken', en: 'Hour' },
+  day: { da: 'Dag i måneden', en: 'Day of the month' },
+  weekday: { da: 'Ugedag', en: 'Weekday' },
+  cron: { da: 'Cron-udtryk', en: 'Cron expression' },
 };
 
 /**
@@ -81,8 +85,12 @@ const MESSAGES: Record<string, Words> = {
   NETWORKS_NOT_ALLOWED: { da: 'Kun koordinatorer har netværk', en: 'Only coordinators have networks' },
   CONSENT_TEXT_NOT_FOUND: { da: 'Netværket har ikke den samtykketekst', en: 'The network has no such consent text' },
   INVALID_TIME_ZONE: { da: '{label} er ikke en kendt tidszone (fx Europe/Copenhagen)', en: '{label} is not a known time zone (such as Europe/Copenhagen)' },
-  INVALID_SCHEDULE: { da: '{label} er ikke en gyldig plan', en: '{label} is not a valid schedule' },
+  INVALID_SCHEDULE: { da: 'Cron-udtrykket er ikke gyldigt (fx "0 7 1 * *" for den 1. i hver måned kl. 7)', en: 'The cron expression is not valid (e.g. "0 7 1 * *" for day 1 of every month at 7:00)' },
   LIST_SLUG_TAKEN: { da: 'Netværket har allerede en liste med det korte navn', en: 'The network already has a list with this short name' },
+  INVALID_SLUG: { da: '{label} må kun have små bogstaver, tal og enkelte bindestreger (højst 60 tegn)', en: '{label} may only hold lower-case letters, digits and single hyphens (at most 60)' },
+  INVALID_COLUMNS: { da: 'Vælg mindst én kolonne', en: 'Choose at least one column' },
+  INVALID_HOUR: { da: 'Skriv en time fra 0 til 23', en: 'Enter an hour from 0 to 23' },
+  INVALID_DAY: { da: 'Skriv en dag fra 1 til 28', en: 'Enter a day from 1 to 28' },
   INVALID_DATE: { da: '{label} skal være en dato', en: '{label} must be a date' },
   INVALID_UUID: { da: '{label} skal være et id (fx 3f2b…-…)', en: '{label} must be an id' },
 };
