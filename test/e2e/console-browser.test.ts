@@ -441,18 +441,47 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await audit(adminPage);
     await adminContext.close();
 
-    // Auditors land on the log: the signing key is shown, filters work, nothing there changes data.
+    // Auditors land on the log (checked on a 390 px phone): exports at the top, the signing key, filters, words.
     const auditor = await insertStaff(t.app, 'auditor');
-    const auditorContext = await browser.newContext({ baseURL: baseUrl, viewport: { width: 640, height: 900 } });
+    const auditorContext = await browser.newContext({ baseURL: baseUrl, viewport: { width: 390, height: 844 } });
     const auditorPage = await logIn(auditorContext, auditor.email, auditor.password, 'Revisionslog');
     const key = await request(t.http).get('/api/v1/audit/public-key').expect(200);
     expect(await auditorPage.locator('main').innerText()).toContain(key.body.keyId);
+    expect(await auditorPage.locator('main a.button').allInnerTexts()).toEqual(['Hent hele loggen (JSONL, kan verificeres)', 'Hent det filtrerede udsnit (CSV)']);
+    // The export buttons come before the log itself.
+    const exportsFirst = await auditorPage.locator('main').evaluate((main) => {
+      const [button, form] = [main.querySelector('a.button'), main.querySelector('form')];
+      return !!button && !!form && (button.compareDocumentPosition(form) & 4) !== 0 // 4: DOCUMENT_POSITION_FOLLOWING;
+    });
+    expect(exportsFirst).toBe(true);
     await audit(auditorPage);
-    await auditorPage.getByLabel(/^Handling/).fill('edition.approved');
+    await auditorPage.getByLabel('Handling', { exact: true }).selectOption({ label: 'Udgave godkendt' });
     await auditorPage.getByRole('button', { name: 'Søg' }).click();
-    const actions = (await auditorPage.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[3]);
+    const actions = (await auditorPage.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[2]);
     expect(actions.length).toBeGreaterThan(0);
-    expect(new Set(actions)).toEqual(new Set(['edition.approved']));
+    expect(new Set(actions)).toEqual(new Set(['Udgave godkendt']));
+    expect(auditorPage.url()).toContain('action=edition.approved');
+    await audit(auditorPage);
+    // The detail in words: which fields a staff edit changed.
+    await auditorPage.goto('/console/revision?action=member.updated');
+    expect(await auditorPage.locator('tbody').innerText()).toMatch(/felter: (by, telefon|telefon, by)/);
+    // A date typed by hand the American way is a form error naming the field, not "Siden findes ikke".
+    const bad = await auditorPage.goto('/console/revision?from=4/12/2026');
+    expect(bad?.status()).toBe(400);
+    expect(await auditorPage.locator('h1').innerText()).toBe('Revisionslog');
+    expect(await auditorPage.locator('.error-summary').innerText()).toContain('Fra skal være en dato');
+    expect(await auditorPage.locator('input#from').getAttribute('type')).toBe('date');
+    await audit(auditorPage);
+    // Paging keeps the filters (dates, ids and action codes only: nothing personal goes in the address).
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await count(`SELECT count(*)::int AS n FROM audit_event WHERE at >= $1::date`, [today])).toBeGreaterThan(50);
+    await auditorPage.goto('/console/revision');
+    await auditorPage.getByLabel('Fra og med dato').fill(today);
+    await auditorPage.getByRole('button', { name: 'Søg' }).click();
+    await auditorPage.getByRole('link', { name: 'Næste side' }).click();
+    expect(new URL(auditorPage.url()).searchParams.get('from')).toBe(today);
+    expect(new URL(auditorPage.url()).searchParams.get('page')).toBe('2');
+    expect(await auditorPage.getByLabel('Fra og med dato').inputValue()).toBe(today);
     await audit(auditorPage);
     expect((await auditorPage.goto('/console/netvaerk/00000000-0000-4000-8000-000000000000/import'))?.status()).toBe(403);
     await auditorContext.close();
