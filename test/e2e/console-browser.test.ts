@@ -451,7 +451,7 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     // The export buttons come before the log itself.
     const exportsFirst = await auditorPage.locator('main').evaluate((main) => {
       const [button, form] = [main.querySelector('a.button'), main.querySelector('form')];
-      return !!button && !!form && (button.compareDocumentPosition(form) & 4) !== 0 // 4: DOCUMENT_POSITION_FOLLOWING;
+      return !!button && !!form && (button.compareDocumentPosition(form) & 4) !== 0; // 4: the form follows the button
     });
     expect(exportsFirst).toBe(true);
     await audit(auditorPage);
