@@ -13,7 +13,8 @@ export class RejectionNoticeDanishOrder1765800000000 implements MigrationInterfa
     await q.query(`ALTER TABLE outbox_mail DROP CONSTRAINT outbox_mail_kind_ck`);
     await q.query(`
       ALTER TABLE outbox_mail ADD CONSTRAINT outbox_mail_kind_ck
-        CHECK (kind IN ('activation', 'password_reset', 'bundle_notice', 'login_lockout', 'access_request_receipt', 'access_request_rejected'))`);
+        CHECK (kind IN ('activation', 'password_reset', 'bundle_notice', 'login_lockout', 'access_request_receipt',
+                        'access_request_rejected'))`);
     await q.query(`CREATE COLLATION IF NOT EXISTS listebud_da (provider = icu, locale = 'da-DK')`);
   }
 

@@ -231,7 +231,8 @@ export class AccessRequestsService {
       await this.repository.decide(tx, id, decided);
       // Told in the same transaction: a rejection is never left unanswered, and never answered twice.
       await this.notices.enqueue(tx, { kind: 'access_request_rejected', to: request.email, locale: request.locale });
-      await this.audit.record(tx, actor, { action: 'access_request.rejected', subjectType: 'access_request', subjectId: id, detail: { notice: 'queued' } });
+      const detail = { notice: 'queued' };
+      await this.audit.record(tx, actor, { action: 'access_request.rejected', subjectType: 'access_request', subjectId: id, detail });
       return toDto(Object.assign(request, decided));
     });
   }

@@ -37,7 +37,9 @@ export class ConsoleAuditController {
     // A bad filter is a form error naming the field (not a missing page); the log is then shown unfiltered.
     const problems = [
       ...(['from', 'to'] as const).filter((k) => filter[k] && !isDate(filter[k])).map((field) => ({ field, code: 'INVALID_DATE' })),
-      ...(['memberId', 'networkId'] as const).filter((k) => filter[k] && !UUID.test(filter[k])).map((field) => ({ field, code: 'INVALID_UUID' })),
+      ...(['memberId', 'networkId'] as const)
+        .filter((k) => filter[k] && !UUID.test(filter[k]))
+        .map((field) => ({ field, code: 'INVALID_UUID' })),
     ];
     const errors = problems.map((p) => ({ field: p.field, message: problemText(p, ctx.locale) }));
     const page = errors.length ? 1 : Math.max(1, Number.parseInt(formText(req.query.page).trim(), 10) || 1);

@@ -53,7 +53,8 @@ export class ConsoleDistributionController {
   @Get('lister/:listId')
   async list(@Param('listId', UuidPipe) listId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     const ctx = consoleContext(req, res, this.config.orgName);
-    sendPage(res, listPage(ctx, await this.listView(req, listId), this.config.timeZone, { flash: req.query.done === 'saved' ? ctx.t.listSaved : undefined }));
+    const flash = req.query.done === 'saved' ? ctx.t.listSaved : undefined;
+    sendPage(res, listPage(ctx, await this.listView(req, listId), this.config.timeZone, { flash }));
   }
 
   /** The step before publishing: what changed, how many notices go out, and who on the list asked to be erased. */
@@ -62,7 +63,8 @@ export class ConsoleDistributionController {
     const view = await this.listView(req, listId);
     const listed = new Set(view.preview.memberIds);
     const open = (await this.erasureQueue.list(staff(req), 'open')).items.filter((r) => listed.has(r.memberId));
-    sendPage(res, publishConfirmPage(consoleContext(req, res, this.config.orgName), view, open.map((r) => ({ id: r.memberId, name: r.memberName }))));
+    const asked = open.map((r) => ({ id: r.memberId, name: r.memberName }));
+    sendPage(res, publishConfirmPage(consoleContext(req, res, this.config.orgName), view, asked));
   }
 
   /**
@@ -121,7 +123,15 @@ export class ConsoleDistributionController {
     const editions = await this.editions.ofList(staff(req), listId);
     return {
       list: { id: list.id, title: list.title, schedule: list.schedule, timeZone: list.timeZone, requiresApproval: list.requiresApproval, networkId: list.networkId },
-      preview: { rows: preview.rows.length, recipients: preview.recipientCount, added: named(preview.diff.added), removed: named(preview.diff.removed), changed: named(changedIds), hasPrevious: editions.some((e) => e.state !== 'awaiting_approval'), memberIds: preview.rows.map((r) => r.memberId) },
+      preview: {
+        rows: preview.rows.length,
+        recipients: preview.recipientCount,
+        added: named(preview.diff.added),
+        removed: named(preview.diff.removed),
+        changed: named(changedIds),
+        hasPrevious: editions.some((e) => e.state !== 'awaiting_approval'),
+        memberIds: preview.rows.map((r) => r.memberId),
+      },
       editions: editions.map((e) => ({ id: e.id, state: e.state, createdAt: e.createdAt, rowCount: e.rowCount, recipientCount: e.recipientCount })),
     };
   }

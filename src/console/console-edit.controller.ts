@@ -8,13 +8,22 @@ import { UuidPipe } from '../common/uuid.pipe.js';
 import { formText } from '../common/web/locale.js';
 import { ListsService } from '../lists/lists.service.js';
 import { MEMBER_FIELDS, type MemberField } from '../members/member-fields.js';
+import type { CreateMemberDto } from '../members/dto/member.dto.js';
 import { MembersService } from '../members/members.service.js';
 import { NetworksService } from '../networks/networks.service.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { consoleContext, sendPage, type ConsoleRequest } from './console-context.js';
+import type { ConsoleContext } from './views/console-layout.js';
 import { StaffSessionGuard } from './staff-session.guard.js';
 import { consoleFormErrors } from './views/console-errors.js';
-import { addMemberIntro, listFormPage, listFormValues, memberFormPage, type ListFormValues, type MemberValues } from './views/console-form-pages.js';
+import {
+  addMemberIntro,
+  listFormPage,
+  listFormValues,
+  memberFormPage,
+  type ListFormValues,
+  type MemberValues,
+} from './views/console-form-pages.js';
 import { cronOf, SCHEDULE_KINDS, type SchedulePreset } from './views/schedule-words.js';
 
 const staff = (req: ConsoleRequest) => req.staff!;
@@ -23,7 +32,21 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** The form's member fields as the service's input; an empty optional field is stored as nothing. */
 function memberInput(v: MemberValues) {
   const opt = (f: MemberField) => (v[f]?.trim() ? v[f] : null);
-  return { name: v.name ?? '', email: v.email ?? '', phone: opt('phone'), address: opt('address'), postalCode: opt('postal_code'), city: opt('city'), aboutMe: opt('about_me') };
+  return {
+    name: v.name ?? '',
+    email: v.email ?? '',
+    phone: opt('phone'),
+    address: opt('address'),
+    postalCode: opt('postal_code'),
+    city: opt('city'),
+    aboutMe: opt('about_me'),
+  };
+}
+
+/** The list form's values as the lists service's input (the slug is set once, at creation). */
+function listInput(v: ListFormValues) {
+  const { title, timeZone, requiresApproval } = v;
+  return { title, columns: v.columns as MemberField[], timeZone, requiresApproval, schedule: cronOf(v.schedule) };
 }
 
 /** Everyday edits that need no file and no API: one member, a member's contact details, a list. */
@@ -45,7 +68,7 @@ export class ConsoleEditController {
     this.assertWriter(req);
     const network = await this.networks.reachable(staff(req), networkId);
     const ctx = consoleContext(req, res, this.config.orgName);
-    sendPage(res, memberFormPage(ctx, { title: ctx.t.addMemberTitle, intro: addMemberIntro(ctx, network.name), action: `/console/netvaerk/${networkId}/medlemmer/ny`, back: `/console/netvaerk/${networkId}`, values: {} }));
+    sendPage(res, memberFormPage(ctx, { ...this.newMemberForm(ctx, networkId, network.name), values: {} }));
   }
 
   @Post('netvaerk/:networkId/medlemmer/ny')
@@ -55,12 +78,15 @@ export class ConsoleEditController {
     const values = this.memberValues(req);
     const input = memberInput(values);
     try {
-      const member = await this.members.create(staff(req), networkId, { ...input, phone: input.phone ?? undefined, address: input.address ?? undefined, postalCode: input.postalCode ?? undefined, city: input.city ?? undefined, aboutMe: input.aboutMe ?? undefined });
+      // Creating takes absent optional fields where an update takes null.
+      const optional = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null));
+      const given = { ...optional, name: input.name, email: input.email } as CreateMemberDto;
+      const member = await this.members.create(staff(req), networkId, given);
       res.redirect(303, `/console/medlemmer/${member.id}?done=created`);
     } catch (error) {
       const ctx = consoleContext(req, res, this.config.orgName);
       const errors = this.formErrors(error, ctx.locale, 'email');
-      sendPage(res, memberFormPage(ctx, { title: ctx.t.addMemberTitle, intro: addMemberIntro(ctx, network.name), action: `/console/netvaerk/${networkId}/medlemmer/ny`, back: `/console/netvaerk/${networkId}`, values, errors }), 400);
+      sendPage(res, memberFormPage(ctx, { ...this.newMemberForm(ctx, networkId, network.name), values, errors }), 400);
     }
   }
 
@@ -69,9 +95,17 @@ export class ConsoleEditController {
     this.assertWriter(req);
     const m = await this.members.get(staff(req), memberId);
     if (m.erasedAt) return res.redirect(303, `/console/medlemmer/${memberId}`);
-    const values: MemberValues = { name: m.name, email: m.email, phone: m.phone ?? '', address: m.address ?? '', postal_code: m.postalCode ?? '', city: m.city ?? '', about_me: m.aboutMe ?? '' };
+    const values: MemberValues = {
+      name: m.name,
+      email: m.email,
+      phone: m.phone ?? '',
+      address: m.address ?? '',
+      postal_code: m.postalCode ?? '',
+      city: m.city ?? '',
+      about_me: m.aboutMe ?? '',
+    };
     const ctx = consoleContext(req, res, this.config.orgName);
-    sendPage(res, memberFormPage(ctx, { title: m.name, intro: ctx.t.editMemberTitle, action: `/console/medlemmer/${memberId}/ret`, back: `/console/medlemmer/${memberId}`, values }));
+    sendPage(res, memberFormPage(ctx, { ...this.editMemberForm(ctx, memberId, m.name), values }));
   }
 
   /** Through the members service: the change is audited (which fields, never their values). */
@@ -86,7 +120,7 @@ export class ConsoleEditController {
       const ctx = consoleContext(req, res, this.config.orgName);
       const errors = this.formErrors(error, ctx.locale, 'email');
       const m = await this.members.get(staff(req), memberId);
-      sendPage(res, memberFormPage(ctx, { title: m.name, intro: ctx.t.editMemberTitle, action: `/console/medlemmer/${memberId}/ret`, back: `/console/medlemmer/${memberId}`, values, errors }), 400);
+      sendPage(res, memberFormPage(ctx, { ...this.editMemberForm(ctx, memberId, m.name), values, errors }), 400);
     }
   }
 
@@ -94,7 +128,14 @@ export class ConsoleEditController {
   async newList(@Param('networkId', UuidPipe) networkId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     this.assertWriter(req);
     await this.networks.reachable(staff(req), networkId);
-    const values: ListFormValues = { title: '', slug: '', columns: ['name', 'email', 'phone'], timeZone: this.config.timeZone, requiresApproval: false, schedule: { kind: 'monthly', day: 1, hour: 7 } };
+    const values: ListFormValues = {
+      title: '',
+      slug: '',
+      columns: ['name', 'email', 'phone'],
+      timeZone: this.config.timeZone,
+      requiresApproval: false,
+      schedule: { kind: 'monthly', day: 1, hour: 7 },
+    };
     this.sendListForm(req, res, { networkId }, values);
   }
 
@@ -106,7 +147,7 @@ export class ConsoleEditController {
     try {
       const problems = this.listProblems(values, true);
       if (problems.length) throw new ValidationFailedError(problems);
-      const list = await this.lists.create(staff(req), networkId, { slug: values.slug, title: values.title, columns: values.columns as MemberField[], timeZone: values.timeZone, requiresApproval: values.requiresApproval, schedule: cronOf(values.schedule) });
+      const list = await this.lists.create(staff(req), networkId, { slug: values.slug, ...listInput(values) });
       res.redirect(303, `/console/lister/${list.id}?done=saved`);
     } catch (error) {
       this.sendListForm(req, res, { networkId }, values, error);
@@ -128,20 +169,37 @@ export class ConsoleEditController {
     try {
       const problems = this.listProblems(values, false);
       if (problems.length) throw new ValidationFailedError(problems);
-      await this.lists.update(staff(req), listId, { title: values.title, columns: values.columns as MemberField[], timeZone: values.timeZone, requiresApproval: values.requiresApproval, schedule: cronOf(values.schedule) });
+      await this.lists.update(staff(req), listId, listInput(values));
       res.redirect(303, `/console/lister/${listId}?done=saved`);
     } catch (error) {
       this.sendListForm(req, res, { listId }, values, error);
     }
   }
 
-  private sendListForm(req: ConsoleRequest, res: Response, at: { networkId?: string; listId?: string }, values: ListFormValues, error?: unknown) {
+  private newMemberForm(ctx: ConsoleContext, networkId: string, networkName: string) {
+    const at = `/console/netvaerk/${networkId}`;
+    return { title: ctx.t.addMemberTitle, intro: addMemberIntro(ctx, networkName), action: `${at}/medlemmer/ny`, back: at };
+  }
+
+  private editMemberForm(ctx: ConsoleContext, memberId: string, name: string) {
+    const at = `/console/medlemmer/${memberId}`;
+    return { title: name, intro: ctx.t.editMemberTitle, action: `${at}/ret`, back: at };
+  }
+
+  private sendListForm(
+    req: ConsoleRequest,
+    res: Response,
+    at: { networkId?: string; listId?: string },
+    values: ListFormValues,
+    error?: unknown,
+  ) {
     const ctx = consoleContext(req, res, this.config.orgName);
     const errors = error === undefined ? undefined : this.formErrors(error, ctx.locale, 'title');
     const isNew = !!at.networkId;
     const action = isNew ? `/console/netvaerk/${at.networkId}/lister/ny` : `/console/lister/${at.listId}/ret`;
     const back = isNew ? `/console/netvaerk/${at.networkId}/lister` : `/console/lister/${at.listId}`;
-    sendPage(res, listFormPage(ctx, { title: isNew ? ctx.t.newListTitle : ctx.t.editListTitle, action, back, values, isNew, errors }), errors ? 400 : 200);
+    const title = isNew ? ctx.t.newListTitle : ctx.t.editListTitle;
+    sendPage(res, listFormPage(ctx, { title, action, back, values, isNew, errors }), errors ? 400 : 200);
   }
 
   private memberValues(req: ConsoleRequest): MemberValues {
@@ -177,7 +235,8 @@ export class ConsoleEditController {
     if (!v.title) add('title', 'REQUIRED');
     else if (v.title.length > 200) add('title', 'TOO_LONG');
     if (isNew && (!SLUG.test(v.slug) || v.slug.length > 60)) add('slug', 'INVALID_SLUG');
-    if (v.columns.length === 0 || v.columns.some((c) => !(MEMBER_FIELDS as readonly string[]).includes(c))) add('columns', 'INVALID_COLUMNS');
+    const known = (c: string) => (MEMBER_FIELDS as readonly string[]).includes(c);
+    if (v.columns.length === 0 || !v.columns.every(known)) add('columns', 'INVALID_COLUMNS');
     const s = v.schedule;
     if (!(SCHEDULE_KINDS as readonly string[]).includes(s.kind)) add('schedule', 'INVALID_SCHEDULE');
     if ((s.kind === 'monthly' || s.kind === 'weekly' || s.kind === 'daily') && !(s.hour >= 0 && s.hour <= 23)) add('hour', 'INVALID_HOUR');

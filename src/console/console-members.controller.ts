@@ -84,14 +84,21 @@ export class ConsoleMembersController {
         hasAccount: await this.memberAuth.hasAccount(m.id),
       })),
     );
-    sendPage(res, membersPage(ctx, { network, q, page, pageSize: 25, total: result.total, items }, /^\d+$/.test(done) ? fill(ctx.t.imported, { n: done }) : undefined));
+    const flash = /^\d+$/.test(done) ? fill(ctx.t.imported, { n: done }) : undefined;
+    sendPage(res, membersPage(ctx, { network, q, page, pageSize: 25, total: result.total, items }, flash));
   }
 
   @Get('medlemmer/:memberId')
   async member(@Param('memberId', UuidPipe) memberId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     const ctx = this.ctx(req, res);
     const done = formText(req.query.done);
-    const flashes: Record<string, string> = { consent: ctx.t.consentSaved, activation: ctx.t.activationSent, erased: ctx.t.erasureDone, created: ctx.t.memberCreated, updated: ctx.t.memberUpdated };
+    const flashes: Record<string, string> = {
+      consent: ctx.t.consentSaved,
+      activation: ctx.t.activationSent,
+      erased: ctx.t.erasureDone,
+      created: ctx.t.memberCreated,
+      updated: ctx.t.memberUpdated,
+    };
     const flash = flashes[done];
     sendPage(res, memberPage(ctx, await this.detail(req, memberId), this.config.timeZone, { flash }));
   }
@@ -112,7 +119,8 @@ export class ConsoleMembersController {
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
       const ctx = this.ctx(req, res);
-      sendPage(res, memberPage(ctx, await this.detail(req, memberId), this.config.timeZone, { errors: consoleFormErrors(error, ctx.locale, 'fields') }), 400);
+      const errors = consoleFormErrors(error, ctx.locale, 'fields');
+      sendPage(res, memberPage(ctx, await this.detail(req, memberId), this.config.timeZone, { errors }), 400);
     }
   }
 
@@ -136,7 +144,10 @@ export class ConsoleMembersController {
     this.assertWriter(req);
     const network = await this.networks.reachable(staff(req), networkId);
     const ctx = this.ctx(req, res);
-    if (!file || file.buffer.length === 0) return sendPage(res, importPage(ctx, network, { errors: [{ field: 'file', message: problemText({ code: 'FILE_MISSING', field: 'file' }, ctx.locale) }] }), 400);
+    if (!file || file.buffer.length === 0) {
+      const errors = [{ field: 'file', message: problemText({ code: 'FILE_MISSING', field: 'file' }, ctx.locale) }];
+      return sendPage(res, importPage(ctx, network, { errors }), 400);
+    }
     await this.importStep(req, res, network, file.buffer, true);
   }
 

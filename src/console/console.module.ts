@@ -39,7 +39,15 @@ import { StaffSessionGuard } from './staff-session.guard.js';
     NetworksModule,
     NoticesModule,
   ],
-  controllers: [ConsoleAuthController, ConsoleMembersController, ConsoleEditController, ConsoleDistributionController, ConsoleStaffController, ConsoleAuditController, ConsoleGdprController],
+  controllers: [
+    ConsoleAuthController,
+    ConsoleMembersController,
+    ConsoleEditController,
+    ConsoleDistributionController,
+    ConsoleStaffController,
+    ConsoleAuditController,
+    ConsoleGdprController,
+  ],
   providers: [StaffSessionGuard, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}

@@ -21,7 +21,12 @@ export class ListsRepository {
 
   ofNetwork(networkId: string) {
     // Titles in Danish order, like member names (the collation comes from a migration).
-    return this.manager().createQueryBuilder(ContactListEntity, 'l').where('l.network_id = :networkId', { networkId }).orderBy('l.title COLLATE listebud_da', 'ASC').addOrderBy('l.id').getMany();
+    return this.manager()
+      .createQueryBuilder(ContactListEntity, 'l')
+      .where('l.network_id = :networkId', { networkId })
+      .orderBy('l.title COLLATE listebud_da', 'ASC')
+      .addOrderBy('l.id')
+      .getMany();
   }
 
   scheduled() {

@@ -127,7 +127,12 @@ export class MembersRepository {
     }
     const total = await qb.getCount();
     // Danish order, as the PDF sorts (the collation comes from a migration).
-    const { entities, raw } = await qb.orderBy('m.name COLLATE listebud_da', 'ASC').addOrderBy('m.id').offset(offset).limit(limit).getRawAndEntities();
+    const { entities, raw } = await qb
+      .orderBy('m.name COLLATE listebud_da', 'ASC')
+      .addOrderBy('m.id')
+      .offset(offset)
+      .limit(limit)
+      .getRawAndEntities();
     const rows = entities.map((e, i) => Object.assign(e, { status: (raw[i] as { status: MembershipStatus }).status }));
     return { rows, total };
   }

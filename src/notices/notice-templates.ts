@@ -1,4 +1,11 @@
-export const NOTICE_KINDS = ['activation', 'password_reset', 'bundle_notice', 'login_lockout', 'access_request_receipt', 'access_request_rejected'] as const;
+export const NOTICE_KINDS = [
+  'activation',
+  'password_reset',
+  'bundle_notice',
+  'login_lockout',
+  'access_request_receipt',
+  'access_request_rejected',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export const NOTICE_LOCALES = ['da', 'en'] as const;

@@ -27,7 +27,10 @@ const ACTIONS: Record<string, Words> = {
   'data_request.closed': { da: 'Anmodning om sletning afsluttet', en: 'Erasure request closed' },
   'data_request.created': { da: 'Anmodning om sletning modtaget', en: 'Erasure request received' },
   'edition.approved': { da: 'Udgave godkendt', en: 'Edition approved' },
-  'edition.contact_values_purged': { da: 'Udgavens kontaktoplysninger slettet (opbevaring)', en: "Edition's contact details purged (retention)" },
+  'edition.contact_values_purged': {
+    da: 'Udgavens kontaktoplysninger slettet (opbevaring)',
+    en: "Edition's contact details purged (retention)",
+  },
   'edition.correction_sent': { da: 'Rettet udgave sendt', en: 'Corrected edition sent' },
   'edition.created': { da: 'Udgave oprettet', en: 'Edition created' },
   'edition.member_row_erased': { da: 'Slettet medlem fjernet fra udgave', en: 'Erased member removed from edition' },

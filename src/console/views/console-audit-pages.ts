@@ -10,7 +10,17 @@ export interface AuditPageView {
   page: number;
   pageSize: number;
   total: number;
-  events: { seq: number; at: string; actorType: string; actorId: string | null; action: string; subjectType: string; subjectId: string | null; networkId: string | null; detail?: unknown }[];
+  events: {
+    seq: number;
+    at: string;
+    actorType: string;
+    actorId: string | null;
+    action: string;
+    subjectType: string;
+    subjectId: string | null;
+    networkId: string | null;
+    detail?: unknown;
+  }[];
   errors?: FieldError[];
 }
 
@@ -33,27 +43,39 @@ export function auditPage(ctx: ConsoleContext, v: AuditPageView, timeZone: strin
   const pages = Math.max(1, Math.ceil(v.total / v.pageSize));
   const pageLink = (page: number) => `/console/revision?${new URLSearchParams({ ...Object.fromEntries(query), page: String(page) })}`;
   const inputError = (name: string) => list.find((e) => e.field === name);
+  const csvFilter = query.size && !list.length ? `&${query}` : '';
+  const headers = da
+    ? ['#', 'Tidspunkt', 'Handling', 'Detaljer', 'Aktør', 'Emne', 'Netværk']
+    : ['#', 'Time', 'Action', 'Details', 'Actor', 'Subject', 'Network'];
   return consoleLayout(
     ctx,
     ctx.t.navAudit,
     html`${errors(ctx, list)}
-<p class="actions"><a class="button" href="/api/v1/audit/export?format=jsonl">${da ? 'Hent hele loggen (JSONL, kan verificeres)' : 'Download the whole log (JSONL, verifiable)'}</a>
-<a class="button secondary" href="/api/v1/audit/export?format=csv${query.size && !list.length ? `&${query}` : ''}">${da ? 'Hent det filtrerede udsnit (CSV)' : 'Download the filtered part (CSV)'}</a></p>
+<p class="actions"><a class="button" href="/api/v1/audit/export?format=jsonl">${
+      da ? 'Hent hele loggen (JSONL, kan verificeres)' : 'Download the whole log (JSONL, verifiable)'
+    }</a>
+<a class="button secondary" href="/api/v1/audit/export?format=csv${csvFilter}">${
+      da ? 'Hent det filtrerede udsnit (CSV)' : 'Download the filtered part (CSV)'
+    }</a></p>
 <h2>${da ? 'Fordelingsloggen' : 'The distribution log'}</h2>
 <form method="get" action="/console/revision" novalidate>
 ${FILTERS.map((f) => {
   const error = inputError(f.name);
-  return html`<div class="field${error ? ' has-error' : ''}"><label for="${f.name}">${da ? f.da : f.en}</label>${error ? html`<p class="error" id="${f.name}-error">${error.message}</p>` : ''}
-<input id="${f.name}" name="${f.name}" type="${f.type}" value="${v.filter[f.name]}"${error ? html` aria-invalid="true" aria-describedby="${f.name}-error"` : ''}></div>`;
+  const invalid = error ? html` aria-invalid="true" aria-describedby="${f.name}-error"` : '';
+  return html`<div class="field${error ? ' has-error' : ''}"><label for="${f.name}">${da ? f.da : f.en}</label>
+${error ? html`<p class="error" id="${f.name}-error">${error.message}</p>` : ''}
+<input id="${f.name}" name="${f.name}" type="${f.type}" value="${v.filter[f.name]}"${invalid}></div>`;
 })}
 <div class="field"><label for="action">${da ? 'Handling' : 'Action'}</label><select id="action" name="action">
 <option value="">${da ? 'Alle handlinger' : 'All actions'}</option>
-${actionChoices(ctx.locale).map((a) => html`<option value="${a.code}"${v.filter.action === a.code ? html` selected` : ''}>${a.label}</option>`)}
+${actionChoices(ctx.locale).map(
+  (a) => html`<option value="${a.code}"${v.filter.action === a.code ? html` selected` : ''}>${a.label}</option>`,
+)}
 </select></div>
 <button type="submit">${ctx.t.searchButton}</button>
 </form>
 ${table(
-  ['#', da ? 'Tidspunkt' : 'Time', da ? 'Handling' : 'Action', da ? 'Detaljer' : 'Details', da ? 'Aktør' : 'Actor', da ? 'Emne' : 'Subject', da ? 'Netværk' : 'Network'],
+  headers,
   v.events.map((e) => [
     e.seq,
     formatDateTime(e.at, ctx.locale, timeZone),

@@ -7,12 +7,12 @@ import { fill } from './console-texts.js';
  * The second step of every action that cannot be taken back or that reaches people outside: a page
  * (no script) that says what will happen, and the one form that does it.
  */
-function confirmation(ctx: ConsoleContext, title: string, body: SafeHtml, action: string, button: string, back: string, hidden: SafeHtml | '' = ''): string {
+function confirmation(ctx: ConsoleContext, title: string, body: SafeHtml, action: string, button: string, back: string): string {
   return consoleLayout(
     ctx,
     title,
     html`${body}
-<form method="post" action="${action}" class="inline">${csrf(ctx)}${hidden}<button type="submit">${button}</button></form>
+<form method="post" action="${action}" class="inline">${csrf(ctx)}<button type="submit">${button}</button></form>
 <a href="${back}" class="cancel">${ctx.t.cancel}</a>`,
   );
 }

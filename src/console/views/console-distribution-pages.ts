@@ -73,7 +73,12 @@ ${
     ? html`<p>${t.noLists}</p>`
     : table(
         [t.colTitle, t.colSchedule, t.colTimeZone, t.colApproval],
-        lists.map((l) => [html`<a href="/console/lister/${l.id}">${l.title}</a>`, scheduleInWords(l.schedule, t), l.timeZone, l.requiresApproval ? t.yes : t.no]),
+        lists.map((l) => [
+          html`<a href="/console/lister/${l.id}">${l.title}</a>`,
+          scheduleInWords(l.schedule, t),
+          l.timeZone,
+          l.requiresApproval ? t.yes : t.no,
+        ]),
       )
 }`,
   );
@@ -81,7 +86,10 @@ ${
 
 export interface ListView {
   list: { id: string; title: string; schedule: string | null; timeZone: string; requiresApproval: boolean; networkId: string };
-  preview: { rows: number; recipients: number; added: string[]; removed: string[]; changed: string[]; hasPrevious: boolean; memberIds: string[] };
+  preview: {
+    rows: number; recipients: number; added: string[]; removed: string[]; changed: string[];
+    hasPrevious: boolean; memberIds: string[];
+  };
   editions: { id: string; state: string; createdAt: string; rowCount: number; recipientCount: number }[];
 }
 
@@ -107,7 +115,9 @@ export function listPage(
     ctx,
     v.list.title,
     html`${errors(ctx, o.errors ?? [])}
-<p>${t.colSchedule}: ${scheduleInWords(v.list.schedule, t)} (${v.list.timeZone}) · ${t.colApproval}: ${v.list.requiresApproval ? t.yes : t.no} · <a href="/console/lister/${v.list.id}/ret">${t.editList}</a></p>
+<p>${t.colSchedule}: ${scheduleInWords(v.list.schedule, t)} (${v.list.timeZone})
+· ${t.colApproval}: ${v.list.requiresApproval ? t.yes : t.no}
+· <a href="/console/lister/${v.list.id}/ret">${t.editList}</a></p>
 ${previewSection(ctx, v)}
 ${
   o.confirmUnchanged
@@ -203,7 +213,9 @@ ${table(
 <form method="post" action="/console/medarbejdere" novalidate>${csrf(ctx)}
 ${field({ name: 'email', label: t.email, type: 'email', value: o.values?.email, errors: o.errors, required: true })}
 <fieldset><legend>${t.role}</legend>${(['coordinator', 'auditor', 'admin'] as const).map(
-      (r, i) => html`<div class="choice"><input type="radio" name="role" value="${r}" id="role-${r}"${(o.values?.role ? o.values.role === r : i === 0) ? html` checked` : ''}><label for="role-${r}">${t.roles[r]}</label></div>`,
+      (r, i) => html`<div class="choice"><input type="radio" name="role" value="${r}" id="role-${r}"${
+        (o.values?.role ? o.values.role === r : i === 0) ? html` checked` : ''
+      }><label for="role-${r}">${t.roles[r]}</label></div>`,
     )}</fieldset>
 ${field({ name: 'password', label: t.initialPassword, type: 'password', autocomplete: 'new-password', errors: o.errors, required: true })}
 <button type="submit">${t.create}</button></form>`,

@@ -22,11 +22,16 @@ export function memberFormPage(
     html`${errors(ctx, list)}${o.intro ? html`<p>${o.intro}</p>` : ''}
 <form method="post" action="${o.action}" novalidate>${csrf(ctx)}
 ${(['name', 'email', 'phone', 'address', 'postal_code', 'city'] as const).map((f) =>
-  field({ name: f, label: optional(f), type: f === 'email' ? 'email' : 'text', value: o.values[f], errors: list, required: f === 'name' || f === 'email' }),
+  field({
+    name: f, label: optional(f), type: f === 'email' ? 'email' : 'text', value: o.values[f],
+    errors: list,
+    required: f === 'name' || f === 'email',
+  }),
 )}
 <div class="field${error ? ' has-error' : ''}"><label for="about_me">${optional('about_me')}</label>
 ${error ? html`<p class="error" id="about_me-error">${error.message}</p>` : ''}
-<textarea id="about_me" name="about_me" rows="4"${error ? html` aria-describedby="about_me-error" aria-invalid="true"` : ''}>${o.values.about_me ?? ''}</textarea></div>
+<textarea id="about_me" name="about_me" rows="4"${error ? html` aria-describedby="about_me-error" aria-invalid="true"` : ''}
+>${o.values.about_me ?? ''}</textarea></div>
 <button type="submit">${t.save}</button> <a href="${o.back}">${t.cancel}</a>
 </form>`,
   );
@@ -41,23 +46,34 @@ export interface ListFormValues {
   schedule: SchedulePreset;
 }
 
-export const listFormValues = (l: { title: string; slug: string; columns: string[]; timeZone: string; requiresApproval: boolean; schedule: string | null }): ListFormValues => ({
+type StoredList = { title: string; slug: string; columns: string[]; timeZone: string; requiresApproval: boolean; schedule: string | null };
+
+export const listFormValues = (l: StoredList): ListFormValues => ({
   ...l,
   schedule: presetOf(l.schedule),
 });
 
 /** A list's title, columns, approval and schedule (presets in words, cron as the advanced option). */
-export function listFormPage(ctx: ConsoleContext, o: { title: string; action: string; back: string; values: ListFormValues; isNew: boolean; errors?: FieldError[] }): string {
+export function listFormPage(
+  ctx: ConsoleContext,
+  o: { title: string; action: string; back: string; values: ListFormValues; isNew: boolean; errors?: FieldError[] },
+): string {
   const { t } = ctx;
   const list = o.errors ?? [];
   const v = o.values;
   const s = v.schedule;
+  // The service names the field `schedule`; on this form that is the cron input.
+  const cronErrors = list.map((e) => (e.field === 'schedule' ? { ...e, field: 'cron' } : e));
   const radio = (kind: SchedulePreset['kind'], label: string) =>
-    html`<div class="choice"><input type="radio" name="scheduleKind" value="${kind}" id="schedule-${kind}"${s.kind === kind ? html` checked` : ''}><label for="schedule-${kind}">${label}</label></div>`;
+    html`<div class="choice"><input type="radio" name="scheduleKind" value="${kind}"
+id="schedule-${kind}"${s.kind === kind ? html` checked` : ''}>
+<label for="schedule-${kind}">${label}</label></div>`;
   const number = (name: string, label: string, value: number | undefined, min: number, max: number): SafeHtml => {
     const error = list.find((e) => e.field === name);
-    return html`<div class="field${error ? ' has-error' : ''}"><label for="${name}">${label}</label>${error ? html`<p class="error" id="${name}-error">${error.message}</p>` : ''}
-<input id="${name}" name="${name}" type="number" inputmode="numeric" min="${min}" max="${max}" value="${value ?? ''}"${error ? html` aria-describedby="${name}-error" aria-invalid="true"` : ''}></div>`;
+    const invalid = error ? html` aria-describedby="${name}-error" aria-invalid="true"` : '';
+    return html`<div class="field${error ? ' has-error' : ''}"><label for="${name}">${label}</label>
+${error ? html`<p class="error" id="${name}-error">${error.message}</p>` : ''}
+<input id="${name}" name="${name}" type="number" inputmode="numeric" min="${min}" max="${max}" value="${value ?? ''}"${invalid}></div>`;
   };
   return consoleLayout(
     ctx,
@@ -67,7 +83,11 @@ export function listFormPage(ctx: ConsoleContext, o: { title: string; action: st
 ${field({ name: 'title', label: t.colTitle, value: v.title, errors: list, required: true })}
 ${o.isNew ? field({ name: 'slug', label: t.listSlug, value: v.slug, errors: list, required: true }) : ''}
 <fieldset id="columns"><legend>${t.listColumns}</legend>
-${MEMBER_FIELDS.map((f) => html`<div class="choice"><input type="checkbox" name="columns" value="${f}" id="col-${f}"${v.columns.includes(f) ? html` checked` : ''}><label for="col-${f}">${t.fields[f]}</label></div>`)}
+${MEMBER_FIELDS.map(
+  (f) => html`<div class="choice"><input type="checkbox" name="columns" value="${f}"
+id="col-${f}"${v.columns.includes(f) ? html` checked` : ''}>
+<label for="col-${f}">${t.fields[f]}</label></div>`,
+)}
 </fieldset>
 <fieldset id="schedule"><legend>${t.scheduleLegend}</legend>
 ${radio('manual', t.scheduleManual)}
@@ -80,10 +100,12 @@ ${number('day', t.scheduleDay, s.kind === 'monthly' ? s.day : 1, 1, 28)}
     )}</select></div>
 ${number('hour', t.scheduleHour, s.kind === 'monthly' || s.kind === 'weekly' || s.kind === 'daily' ? s.hour : 7, 0, 23)}
 ${radio('cron', t.scheduleCron)}
-${field({ name: 'cron', label: t.scheduleCronLabel, value: s.kind === 'cron' ? s.cron : '', errors: list.map((e) => (e.field === 'schedule' ? { ...e, field: 'cron' } : e)) })}
+${field({ name: 'cron', label: t.scheduleCronLabel, value: s.kind === 'cron' ? s.cron : '', errors: cronErrors })}
 </fieldset>
 ${field({ name: 'timeZone', label: t.colTimeZone, value: v.timeZone, errors: list, required: true })}
-<div class="choice"><input type="checkbox" name="requiresApproval" value="1" id="requiresApproval"${v.requiresApproval ? html` checked` : ''}><label for="requiresApproval">${t.requiresApprovalLabel}</label></div>
+<div class="choice"><input type="checkbox" name="requiresApproval" value="1"
+id="requiresApproval"${v.requiresApproval ? html` checked` : ''}>
+<label for="requiresApproval">${t.requiresApprovalLabel}</label></div>
 <p><button type="submit">${t.save}</button> <a href="${o.back}">${t.cancel}</a></p>
 </form>`,
   );

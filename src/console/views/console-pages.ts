@@ -72,7 +72,9 @@ export function membersPage(ctx: ConsoleContext, p: MemberPage, flash?: string):
   return consoleLayout(
     ctx,
     p.network.name,
-    html`<p><a href="/console/netvaerk/${p.network.id}/lister">${t.listsLink}</a> · <a href="/console/netvaerk/${p.network.id}/medlemmer/ny">${t.addMember}</a> · <a href="/console/netvaerk/${p.network.id}/import">${t.importLink}</a></p>
+    html`<p><a href="/console/netvaerk/${p.network.id}/lister">${t.listsLink}</a>
+· <a href="/console/netvaerk/${p.network.id}/medlemmer/ny">${t.addMember}</a>
+· <a href="/console/netvaerk/${p.network.id}/import">${t.importLink}</a></p>
 <h2>${t.membersTitle}</h2>
 <form method="post" action="/console/netvaerk/${p.network.id}/soeg" role="search">${csrf(ctx)}
 ${field({ name: 'q', label: t.search, type: 'search', value: p.q })}
@@ -124,7 +126,8 @@ export function memberPage(ctx: ConsoleContext, d: MemberDetail, timeZone: strin
     html`${errors(ctx, o.errors ?? [])}
 ${m.erasedAt ? erasedNotice(ctx, m.erasedAt, timeZone) : html`<dl class="facts">${facts.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`}
 ${d.hasAccount || m.erasedAt ? '' : html`<form method="post" action="/console/medlemmer/${m.id}/aktivering">${csrf(ctx)}<button type="submit" class="secondary">${t.sendActivation}</button></form>`}
-${m.erasedAt ? '' : html`<p><a href="/console/medlemmer/${m.id}/ret">${t.editMember}</a> · <a href="/console/medlemmer/${m.id}/sletning">${t.eraseMember}</a></p>`}
+${m.erasedAt ? '' : html`<p><a href="/console/medlemmer/${m.id}/ret">${t.editMember}</a>
+· <a href="/console/medlemmer/${m.id}/sletning">${t.eraseMember}</a></p>`}
 ${d.networks.map(
   (n, i) => html`<section aria-labelledby="net-${i}">
 <h2 id="net-${i}">${n.name} (${t.memberStatuses[n.status] ?? n.status})</h2>

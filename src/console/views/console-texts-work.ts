@@ -15,9 +15,11 @@ const da = {
   publishTitle: 'Udsend udgaven',
   publishLead: 'Du er ved at udsende en ny udgave af "{title}".',
   publishNotices: 'Udgaven går til {r} modtagere med {n} rækker. Hver modtager får én e-mail om, at der er en ny besked i portalen.',
-  publishNoticesApproval: 'Udgaven går til {r} modtagere med {n} rækker, når en anden koordinator har godkendt den. Først da får hver modtager én e-mail.',
+  publishNoticesApproval:
+    'Udgaven går til {r} modtagere med {n} rækker, når en anden koordinator har godkendt den. Først da får hver modtager én e-mail.',
   publishNoChange: 'Intet er ændret siden sidste udgave.',
-  publishErasureWarning: 'Advarsel: {n} medlemmer på listen har bedt om at blive slettet. Gennemfør sletningen først, så de ikke kommer med:',
+  publishErasureWarning:
+    'Advarsel: {n} medlemmer på listen har bedt om at blive slettet. Gennemfør sletningen først, så de ikke kommer med:',
   publishConfirm: 'Udsend nu',
   // One member by a form, and a member's contact details.
   addMember: 'Tilføj et medlem',
@@ -72,8 +74,10 @@ const en: WorkTexts = {
   rejectConfirm: 'Reject the request',
   publishTitle: 'Publish the edition',
   publishLead: 'You are about to publish a new edition of "{title}".',
-  publishNotices: 'The edition goes to {r} recipients with {n} rows. Each recipient gets one e-mail saying there is a new message in the portal.',
-  publishNoticesApproval: 'The edition goes to {r} recipients with {n} rows once another coordinator has approved it. Only then does each recipient get one e-mail.',
+  publishNotices:
+    'The edition goes to {r} recipients with {n} rows. Each recipient gets one e-mail saying there is a new message in the portal.',
+  publishNoticesApproval:
+    'The edition goes to {r} recipients with {n} rows once another coordinator has approved it. Only then does each recipient get one e-mail.',
   publishNoChange: 'Nothing has changed since the last edition.',
   publishErasureWarning: 'Warning: {n} members on the list have asked to be erased. Carry out the erasure first so they are left out:',
   publishConfirm: 'Publish now',

@@ -19,7 +19,8 @@ describe('a list schedule in words', () => {
   });
 
   it('turns each preset into cron and back', () => {
-    for (const p of [{ kind: 'monthly', day: 28, hour: 23 }, { kind: 'weekly', weekday: 0, hour: 0 }, { kind: 'daily', hour: 12 }] as const) {
+    const presets = [{ kind: 'monthly', day: 28, hour: 23 }, { kind: 'weekly', weekday: 0, hour: 0 }, { kind: 'daily', hour: 12 }] as const;
+    for (const p of presets) {
       expect(presetOf(cronOf(p))).toEqual(p);
     }
     expect(cronOf({ kind: 'manual' })).toBeNull();
