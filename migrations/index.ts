@@ -7,6 +7,7 @@ import { PrivacyCopies1765200000000 } from './1765200000000-PrivacyCopies.js';
 import { TokenExpiryStaffDisable1765400000000 } from './1765400000000-TokenExpiryStaffDisable.js';
 import { SessionsAndTwoStep1765300000000 } from './1765300000000-SessionsAndTwoStep.js';
 import { MailIntake1765500000000 } from './1765500000000-MailIntake.js';
+import { RejectionNoticeDanishOrder1765800000000 } from './1765800000000-RejectionNoticeDanishOrder.js';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same classes. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   SessionsAndTwoStep1765300000000,
   TokenExpiryStaffDisable1765400000000,
   MailIntake1765500000000,
+  RejectionNoticeDanishOrder1765800000000,
 ];

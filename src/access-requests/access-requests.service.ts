@@ -10,6 +10,7 @@ import { forbidden, ValidationFailedError, type FieldProblem } from '../common/d
 import { newId } from '../common/ids.js';
 import { ActivationService } from '../member-accounts/activation.service.js';
 import { MembersService } from '../members/members.service.js';
+import { NoticesService } from '../notices/notices.service.js';
 import { AccessRequestEntity, type AccessRequestSource } from './access-request.entity.js';
 import { accessRequestNotFound, approvalTargetRequired, tooManyAccessRequests } from './access-requests.errors.js';
 import { AccessRequestsRepository } from './access-requests.repository.js';
@@ -76,6 +77,7 @@ export class AccessRequestsService {
     private readonly repository: AccessRequestsRepository,
     private readonly members: MembersService,
     private readonly activation: ActivationService,
+    private readonly notices: NoticesService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -214,6 +216,12 @@ export class AccessRequestsService {
     });
   }
 
+  /** One pending request, for the page that asks before a decision. */
+  async pending(actor: Actor, id: string): Promise<AccessRequestDto> {
+    this.assertStaffWriter(actor);
+    return toDto(await this.findPending(id));
+  }
+
   async reject(actor: Actor, id: string): Promise<AccessRequestDto> {
     this.assertStaffWriter(actor);
     return this.dataSource.transaction(async (tx) => {
@@ -221,7 +229,10 @@ export class AccessRequestsService {
       if (!request) throw accessRequestNotFound();
       const decided = { state: 'rejected' as const, memberId: null, decidedAt: this.clock.now(), decidedBy: actorId(actor) };
       await this.repository.decide(tx, id, decided);
-      await this.audit.record(tx, actor, { action: 'access_request.rejected', subjectType: 'access_request', subjectId: id, detail: {} });
+      // Told in the same transaction: a rejection is never left unanswered, and never answered twice.
+      await this.notices.enqueue(tx, { kind: 'access_request_rejected', to: request.email, locale: request.locale });
+      const detail = { notice: 'queued' };
+      await this.audit.record(tx, actor, { action: 'access_request.rejected', subjectType: 'access_request', subjectId: id, detail });
       return toDto(Object.assign(request, decided));
     });
   }

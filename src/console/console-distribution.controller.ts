@@ -13,6 +13,7 @@ import { ApproveEdition } from '../editions/approve-edition.js';
 import { CorrectEdition } from '../editions/correct-edition.js';
 import { EditionQueries } from '../editions/edition-queries.js';
 import { PublishEdition } from '../editions/publish-edition.js';
+import { DataRequestsQueueService } from '../gdpr/data-requests-queue.service.js';
 import { ListsService } from '../lists/lists.service.js';
 import { MembersService } from '../members/members.service.js';
 import { NetworksService } from '../networks/networks.service.js';
@@ -20,6 +21,7 @@ import { NoticesService } from '../notices/notices.service.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { consoleContext, sendPage, type ConsoleRequest } from './console-context.js';
 import { StaffSessionGuard } from './staff-session.guard.js';
+import { publishConfirmPage } from './views/console-confirm-pages.js';
 import { editionPage, listPage, listsPage, type EditionView, type ListView } from './views/console-distribution-pages.js';
 
 const staff = (req: ConsoleRequest) => req.staff!;
@@ -41,6 +43,7 @@ export class ConsoleDistributionController {
     private readonly members: MembersService,
     private readonly notices: NoticesService,
     private readonly distribution: BundleWorker,
+    private readonly erasureQueue: DataRequestsQueueService,
     private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -53,7 +56,19 @@ export class ConsoleDistributionController {
 
   @Get('lister/:listId')
   async list(@Param('listId', UuidPipe) listId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
-    sendPage(res, listPage(consoleContext(req, res, this.config.orgName), await this.listView(req, listId), this.config.timeZone));
+    const ctx = consoleContext(req, res, this.config.orgName);
+    const flash = req.query.done === 'saved' ? ctx.t.listSaved : undefined;
+    sendPage(res, listPage(ctx, await this.listView(req, listId), this.config.timeZone, { flash }));
+  }
+
+  /** The step before publishing: what changed, how many notices go out, and who on the list asked to be erased. */
+  @Get('lister/:listId/udsend')
+  async confirmPublish(@Param('listId', UuidPipe) listId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
+    const view = await this.listView(req, listId);
+    const listed = new Set(view.preview.memberIds);
+    const open = (await this.erasureQueue.list(staff(req), 'open')).items.filter((r) => listed.has(r.memberId));
+    const asked = open.map((r) => ({ id: r.memberId, name: r.memberName }));
+    sendPage(res, publishConfirmPage(consoleContext(req, res, this.config.orgName), view, asked));
   }
 
   /**
@@ -109,10 +124,19 @@ export class ConsoleDistributionController {
     const changedIds = preview.diff.changed.map((c) => c.memberId);
     const names = await this.members.namesOf([...preview.diff.added, ...preview.diff.removed, ...changedIds]);
     const named = (ids: string[]) => ids.map((id) => names.get(id) ?? id);
+    const editions = await this.editions.ofList(staff(req), listId);
     return {
       list: { id: list.id, title: list.title, schedule: list.schedule, timeZone: list.timeZone, requiresApproval: list.requiresApproval, networkId: list.networkId },
-      preview: { rows: preview.rows.length, recipients: preview.recipientCount, added: named(preview.diff.added), removed: named(preview.diff.removed), changed: named(changedIds) },
-      editions: (await this.editions.ofList(staff(req), listId)).map((e) => ({ id: e.id, state: e.state, createdAt: e.createdAt, rowCount: e.rowCount, recipientCount: e.recipientCount })),
+      preview: {
+        rows: preview.rows.length,
+        recipients: preview.recipientCount,
+        added: named(preview.diff.added),
+        removed: named(preview.diff.removed),
+        changed: named(changedIds),
+        hasPrevious: editions.some((e) => e.state !== 'awaiting_approval'),
+        memberIds: preview.rows.map((r) => r.memberId),
+      },
+      editions: editions.map((e) => ({ id: e.id, state: e.state, createdAt: e.createdAt, rowCount: e.rowCount, recipientCount: e.recipientCount })),
     };
   }
 

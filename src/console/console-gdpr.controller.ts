@@ -14,6 +14,7 @@ import { MembersService } from '../members/members.service.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { consoleContext, sendPage, type ConsoleRequest } from './console-context.js';
 import { StaffSessionGuard } from './staff-session.guard.js';
+import { confirmErasurePage } from './views/console-confirm-pages.js';
 import { eraseMemberPage, erasurePage, type ErasureQueueView } from './views/console-gdpr-pages.js';
 
 const staff = (req: ConsoleRequest) => req.staff!;
@@ -41,7 +42,16 @@ export class ConsoleGdprController {
     sendPage(res, erasurePage(ctx, await this.view(req), this.config.timeZone, { flash: req.query.done === 'erased' ? ctx.t.erasureDone : undefined }));
   }
 
-  /** One click from the queue: the member asked in the portal, so the channel is the portal. */
+  /** The step before erasing from the queue: it cannot be undone, so the page says what happens. */
+  @Get('sletning/:memberId')
+  async confirmFromQueue(@Param('memberId', UuidPipe) memberId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
+    this.assertWriter(req);
+    const member = await this.members.get(staff(req), memberId);
+    if (member.erasedAt) return res.redirect(303, `/console/medlemmer/${memberId}`);
+    sendPage(res, confirmErasurePage(consoleContext(req, res, this.config.orgName), member));
+  }
+
+  /** From the confirmation page: the member asked in the portal, so the channel is the portal. */
   @Post('sletning/:memberId')
   async eraseFromQueue(@Param('memberId', UuidPipe) memberId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     await this.erasure.erase(staff(req), memberId);

@@ -20,12 +20,16 @@ import { NetworksService } from '../networks/networks.service.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { consoleContext, sendPage, type ConsoleRequest } from './console-context.js';
 import { StaffSessionGuard } from './staff-session.guard.js';
+import { consoleFormErrors, importProblems, problemText } from './views/console-errors.js';
+import { rejectRequestPage } from './views/console-confirm-pages.js';
 import { importPage, requestsPage } from './views/console-distribution-pages.js';
 import { memberPage, membersPage, networksPage, type MemberDetail } from './views/console-pages.js';
 import { fill } from './views/console-texts.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 const staff = (req: ConsoleRequest) => req.staff!;
+/** The order the PDF uses (and the member search, through its ICU collation). */
+const DANISH = new Intl.Collator('da');
 
 /** Networks, members, consent by phone or paper, import, and the access-request queue. */
 @ApiExcludeController()
@@ -52,7 +56,8 @@ export class ConsoleMembersController {
   @Get()
   async home(@Req() req: ConsoleRequest, @Res() res: Response) {
     if (staff(req).role === 'auditor') return res.redirect(303, '/console/revision');
-    sendPage(res, networksPage(this.ctx(req, res), await this.networks.list(staff(req))));
+    const networks = (await this.networks.list(staff(req))).sort((a, b) => DANISH.compare(a.name, b.name));
+    sendPage(res, networksPage(this.ctx(req, res), networks));
   }
 
   @Get('netvaerk/:networkId')
@@ -71,14 +76,30 @@ export class ConsoleMembersController {
     const network = await this.networks.reachable(staff(req), networkId);
     const result = await this.members.search(staff(req), networkId, { q, page, pageSize: 25 });
     const ctx = this.ctx(req, res);
-    sendPage(res, membersPage(ctx, { network, q, page, pageSize: 25, total: result.total, items: result.items }, done ? fill(ctx.t.imported, { n: done }) : undefined));
+    // Consent and account per row: a page holds 25 members, so one look-up each is cheap enough.
+    const items = await Promise.all(
+      result.items.map(async (m) => ({
+        ...m,
+        consentFields: (await this.consent.current(staff(req), networkId, m.id)).fields,
+        hasAccount: await this.memberAuth.hasAccount(m.id),
+      })),
+    );
+    const flash = /^\d+$/.test(done) ? fill(ctx.t.imported, { n: done }) : undefined;
+    sendPage(res, membersPage(ctx, { network, q, page, pageSize: 25, total: result.total, items }, flash));
   }
 
   @Get('medlemmer/:memberId')
   async member(@Param('memberId', UuidPipe) memberId: string, @Req() req: ConsoleRequest, @Res() res: Response) {
     const ctx = this.ctx(req, res);
     const done = formText(req.query.done);
-    const flash = done === 'consent' ? ctx.t.consentSaved : done === 'activation' ? ctx.t.activationSent : done === 'erased' ? ctx.t.erasureDone : undefined;
+    const flashes: Record<string, string> = {
+      consent: ctx.t.consentSaved,
+      activation: ctx.t.activationSent,
+      erased: ctx.t.erasureDone,
+      created: ctx.t.memberCreated,
+      updated: ctx.t.memberUpdated,
+    };
+    const flash = flashes[done];
     sendPage(res, memberPage(ctx, await this.detail(req, memberId), this.config.timeZone, { flash }));
   }
 
@@ -97,8 +118,9 @@ export class ConsoleMembersController {
       res.redirect(303, `/console/medlemmer/${memberId}?done=consent`);
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
-      const problems = error.problems.length ? error.problems : [{ field: error.field, message: error.message }];
-      sendPage(res, memberPage(this.ctx(req, res), await this.detail(req, memberId), this.config.timeZone, { errors: problems.map((p) => ({ field: p.field ?? 'fields', message: p.message })) }), 400);
+      const ctx = this.ctx(req, res);
+      const errors = consoleFormErrors(error, ctx.locale, 'fields');
+      sendPage(res, memberPage(ctx, await this.detail(req, memberId), this.config.timeZone, { errors }), 400);
     }
   }
 
@@ -122,7 +144,10 @@ export class ConsoleMembersController {
     this.assertWriter(req);
     const network = await this.networks.reachable(staff(req), networkId);
     const ctx = this.ctx(req, res);
-    if (!file || file.buffer.length === 0) return sendPage(res, importPage(ctx, network, { errors: [{ field: 'file', message: ctx.t.file }] }), 400);
+    if (!file || file.buffer.length === 0) {
+      const errors = [{ field: 'file', message: problemText({ code: 'FILE_MISSING', field: 'file' }, ctx.locale) }];
+      return sendPage(res, importPage(ctx, network, { errors }), 400);
+    }
     await this.importStep(req, res, network, file.buffer, true);
   }
 
@@ -142,8 +167,7 @@ export class ConsoleMembersController {
       sendPage(res, importPage(ctx, network, { ready: { count: result.valid, content: bytes.toString('base64'), fileName: 'import' } }));
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
-      const problems = error.problems.length ? error.problems : [{ field: error.field, message: error.message }];
-      sendPage(res, importPage(ctx, network, { problems }), 400);
+      sendPage(res, importPage(ctx, network, { problems: importProblems(error, ctx.locale) }), 400);
     }
   }
 
@@ -161,6 +185,12 @@ export class ConsoleMembersController {
     const networkId = new UuidPipe().transform(formText(req.body?.networkId), { type: 'body', data: 'networkId' });
     await this.accessRequests.approve(staff(req), id, { networkId });
     res.redirect(303, '/console/anmodninger?done=approved');
+  }
+
+  /** The step before rejecting: the person is told by mail, so the page says so. */
+  @Get('anmodninger/:id/afvis')
+  async confirmReject(@Param('id', UuidPipe) id: string, @Req() req: ConsoleRequest, @Res() res: Response) {
+    sendPage(res, rejectRequestPage(this.ctx(req, res), await this.accessRequests.pending(staff(req), id)));
   }
 
   @Post('anmodninger/:id/afvis')

@@ -12,6 +12,7 @@ import { NetworksService } from '../networks/networks.service.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { consoleContext, sendPage, type ConsoleRequest } from './console-context.js';
 import { StaffSessionGuard } from './staff-session.guard.js';
+import { consoleFormErrors } from './views/console-errors.js';
 import { staffPage } from './views/console-distribution-pages.js';
 
 const staff = (req: ConsoleRequest) => req.staff!;
@@ -46,9 +47,9 @@ export class ConsoleStaffController {
       res.redirect(303, '/console/medarbejdere?done=created');
     } catch (error) {
       if (!(error instanceof DomainError) || (error.kind !== 'invalid' && error.kind !== 'conflict')) throw error;
-      const problems = error.problems.length ? error.problems : [{ field: error.field ?? 'email', message: error.message }];
       const ctx = consoleContext(req, res, this.config.orgName);
-      sendPage(res, staffPage(ctx, await this.accounts.list(staff(req)), await this.networks.list(staff(req)), { values: { email }, selfId: staff(req).id, errors: problems.map((p) => ({ field: p.field ?? 'email', message: p.message })) }), 400);
+      const errors = consoleFormErrors(error, ctx.locale, 'email');
+      sendPage(res, staffPage(ctx, await this.accounts.list(staff(req)), await this.networks.list(staff(req)), { values: { email, role }, selfId: staff(req).id, errors }), 400);
     }
   }
 

@@ -14,6 +14,7 @@ import { NetworksModule } from '../networks/networks.module.js';
 import { NoticesModule } from '../notices/notices.module.js';
 import { ConsoleAuditController } from './console-audit.controller.js';
 import { ConsoleAuthController } from './console-auth.controller.js';
+import { ConsoleEditController } from './console-edit.controller.js';
 import { ConsoleDistributionController } from './console-distribution.controller.js';
 import { ConsoleExceptionFilter } from './console-exception.filter.js';
 import { ConsoleGdprController } from './console-gdpr.controller.js';
@@ -39,7 +40,16 @@ import { StaffSessionGuard } from './staff-session.guard.js';
     NetworksModule,
     NoticesModule,
   ],
-  controllers: [ConsoleAuthController, ConsoleMembersController, ConsoleDistributionController, ConsoleStaffController, ConsoleTokensController, ConsoleAuditController, ConsoleGdprController],
+  controllers: [
+    ConsoleAuthController,
+    ConsoleMembersController,
+    ConsoleEditController,
+    ConsoleDistributionController,
+    ConsoleStaffController,
+    ConsoleTokensController,
+    ConsoleAuditController,
+    ConsoleGdprController,
+  ],
   providers: [StaffSessionGuard, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}

@@ -20,7 +20,13 @@ export class ListsRepository {
   }
 
   ofNetwork(networkId: string) {
-    return this.manager().find(ContactListEntity, { where: { networkId }, order: { title: 'ASC' } });
+    // Titles in Danish order, like member names (the collation comes from a migration).
+    return this.manager()
+      .createQueryBuilder(ContactListEntity, 'l')
+      .where('l.network_id = :networkId', { networkId })
+      .orderBy('l.title COLLATE listebud_da', 'ASC')
+      .addOrderBy('l.id')
+      .getMany();
   }
 
   scheduled() {

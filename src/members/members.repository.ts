@@ -115,7 +115,7 @@ export class MembersRepository {
     await tx.update(MembershipEntity, { networkId: m.networkId, memberId: m.memberId }, { status, updatedAt: at });
   }
 
-  /** Members of one network, matched on name or e-mail, ordered by name. */
+  /** Members of one network, matched on name or e-mail, ordered by name in Danish order. */
   async search(networkId: string, query: string | undefined, offset: number, limit: number): Promise<MemberPage> {
     const qb = this.dataSource.manager
       .createQueryBuilder(MemberEntity, 'm')
@@ -126,7 +126,13 @@ export class MembersRepository {
       qb.andWhere('(m.name ILIKE :pattern OR m.email ILIKE :pattern)', { pattern });
     }
     const total = await qb.getCount();
-    const { entities, raw } = await qb.orderBy('lower(m.name)', 'ASC').addOrderBy('m.id').offset(offset).limit(limit).getRawAndEntities();
+    // Danish order, as the PDF sorts (the collation comes from a migration).
+    const { entities, raw } = await qb
+      .orderBy('m.name COLLATE listebud_da', 'ASC')
+      .addOrderBy('m.id')
+      .offset(offset)
+      .limit(limit)
+      .getRawAndEntities();
     const rows = entities.map((e, i) => Object.assign(e, { status: (raw[i] as { status: MembershipStatus }).status }));
     return { rows, total };
   }

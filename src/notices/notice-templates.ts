@@ -1,4 +1,11 @@
-export const NOTICE_KINDS = ['activation', 'password_reset', 'bundle_notice', 'login_lockout', 'access_request_receipt'] as const;
+export const NOTICE_KINDS = [
+  'activation',
+  'password_reset',
+  'bundle_notice',
+  'login_lockout',
+  'access_request_receipt',
+  'access_request_rejected',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export const NOTICE_LOCALES = ['da', 'en'] as const;
@@ -164,6 +171,30 @@ const TEMPLATES: Record<NoticeKind, Record<NoticeLocale, Fill>> = {
         [`We have received your request for secure access at ${org}.`],
         ['Once we have handled it, you get an e-mail with a link where you choose your password.'],
         ['You need not do anything more now. Did you not write to us? Then you can ignore this e-mail.'],
+        signOff('Kind regards', org, portal),
+      ],
+    }),
+  },
+  // A rejected request is answered, politely and without reasons: not answering leaves people waiting.
+  // As in every notice, neither the person's name nor the channel (which can say the diagnosis) appears.
+  access_request_rejected: {
+    da: ({ org, portal }) => ({
+      subject: 'Svar på din anmodning om adgang',
+      paragraphs: [
+        ['Hej'],
+        [`Tak for din anmodning om sikker adgang hos ${org}.`],
+        ['Vi har set på den, men kan desværre ikke give dig adgang ud fra anmodningen.'],
+        [`Tror du, der er sket en fejl, eller har du spørgsmål? Så er du velkommen til at kontakte ${org}.`],
+        signOff('Venlig hilsen', org, portal),
+      ],
+    }),
+    en: ({ org, portal }) => ({
+      subject: 'About your request for access',
+      paragraphs: [
+        ['Hello'],
+        [`Thank you for your request for secure access at ${org}.`],
+        ['We have looked at it, but unfortunately we cannot give you access based on the request.'],
+        [`Do you think this is a mistake, or do you have questions? Then you are welcome to contact ${org}.`],
         signOff('Kind regards', org, portal),
       ],
     }),

@@ -65,6 +65,16 @@ describe('the staff console in a real browser (its pages carry no script; the CS
   let approver: Awaited<ReturnType<typeof insertStaff>>;
   let context: BrowserContext;
   let page: Page;
+  let phone: BrowserContext;
+
+  /** A page the console added for issue 16 must also fit a 390 px phone with no sideways scrolling. */
+  async function onPhone(path: string) {
+    const p = await phone.newPage();
+    await p.goto(path);
+    if (await overflowsSideways(p)) overflowing.push(`390px ${path}`);
+    violations.push(...(await accessibilityViolations(p)));
+    await p.close();
+  }
 
   beforeAll(async () => {
     network = await insertNetwork(t.app, `Netværket ${unique()}`);
@@ -74,9 +84,14 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 640, height: 900 } });
     page = await logIn(context, requester.email, requester.password);
     await audit(page);
+    phone = await browser.newContext({ baseURL: baseUrl, viewport: { width: 390, height: 844 } });
+    await (await logIn(phone, requester.email, requester.password)).close();
   });
 
-  afterAll(() => context?.close());
+  afterAll(async () => {
+    await context?.close();
+    await phone?.close();
+  });
 
   it('checks an import with bad rows, shows every bad row and writes nothing; a good file imports after the preview', async () => {
     await page.getByRole('link', { name: network.name }).click();
@@ -90,7 +105,10 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await page.getByRole('button', { name: 'Tjek filen' }).click();
     expect(await page.locator('.error-summary').first().innerText()).toContain('Intet er gemt');
     const rows = await page.locator('tbody tr').allInnerTexts();
-    expect(rows.map((r) => r.split('\t').slice(0, 2).join(' ')).sort()).toEqual(['3 name', '4 email']);
+    // Each problem in the page's language with the field's label, never the service's English message.
+    expect(rows.map((r) => r.split('\t').slice(0, 2).join(' ')).sort()).toEqual(['3 Navn', '4 E-mail']);
+    expect(rows.find((r) => r.startsWith('4'))).toContain('E-mail er ikke en gyldig e-mailadresse');
+    expect(rows.join('\n')).not.toMatch(/ is not | must | starts like /);
     expect(await count('SELECT count(*)::int AS n FROM member')).toBe(members);
     await audit(page);
 
@@ -130,6 +148,103 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await audit(page);
   });
 
+  it('adds one member by a form, corrects their contact details (audited), and lists consent and account per member', async () => {
+    const name = `Enkelt Medlem ${unique()}`;
+    const email = `enkelt.${unique()}@example.org`;
+    await page.goto(`/console/netvaerk/${network.id}`);
+    await page.getByRole('link', { name: 'Tilføj et medlem' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    await page.getByLabel('Navn').fill(name);
+    await page.getByLabel('E-mail', { exact: true }).fill('ikke-en-adresse');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.error-summary').innerText()).toContain('E-mail er ikke en gyldig e-mailadresse');
+    expect(await page.getByLabel('Navn').inputValue()).toBe(name);
+    await audit(page);
+    await page.getByLabel('E-mail', { exact: true }).fill(email);
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.flash').innerText()).toContain('Medlemmet er oprettet');
+    const [created] = await t.dataSource.query(`SELECT id FROM member WHERE email = $1`, [email]);
+    expect(await count(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'member.created' AND subject_id = $1`, [created.id])).toBe(1);
+
+    await page.getByRole('link', { name: 'Ret kontaktoplysninger' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    await page.getByLabel(/^Telefon/).fill('20 11 22 33');
+    await page.getByLabel(/^By/).fill('Aarhus');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.flash').innerText()).toContain('Kontaktoplysningerne er rettet');
+    const [row] = await t.dataSource.query(`SELECT phone, city FROM member WHERE id = $1`, [created.id]);
+    expect(row).toEqual({ phone: '+4520112233', city: 'Aarhus' });
+    const [event] = await t.dataSource.query(`SELECT detail FROM audit_event WHERE action = 'member.updated' AND subject_id = $1`, [created.id]);
+    expect(event.detail.fields.sort()).toEqual(['city', 'phone']);
+
+    await page.goto(`/console/netvaerk/${network.id}`);
+    await page.getByLabel('Søg på navn eller e-mail').fill(name);
+    await page.getByRole('button', { name: 'Søg', exact: true }).click();
+    expect(await page.locator('thead').innerText()).toMatch(/Samtykke\s+Konto/);
+    expect(await page.locator('tbody tr').innerText()).toMatch(/Intet samtykke\s+Ikke aktiveret/);
+    await grantConsent(t.app, network.id, created.id, ['name', 'email']);
+    await page.getByRole('button', { name: 'Søg', exact: true }).click();
+    expect(await page.locator('tbody tr').innerText()).toContain('Navn, E-mail');
+    await audit(page);
+  });
+
+  it('creates and edits a list with its schedule in words, the cron form as the advanced choice', async () => {
+    await page.goto(`/console/netvaerk/${network.id}/lister`);
+    await page.getByRole('link', { name: 'Ny kontaktliste' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    const title = `Månedsliste ${unique()}`;
+    await page.getByLabel('Titel').fill(title);
+    await page.getByLabel(/^Kort navn/).fill('Ikke Gyldig');
+    await page.getByRole('radio', { name: 'Hver måned' }).check();
+    await page.getByLabel(/^Dag i måneden/).fill('1');
+    await page.getByLabel(/^Klokken/).fill('7');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.error-summary').innerText()).toContain('Kort navn må kun have små bogstaver');
+    expect(await page.getByLabel('Titel').inputValue()).toBe(title);
+    await audit(page);
+    await page.getByLabel(/^Kort navn/).fill(`m-${unique()}`);
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.flash').innerText()).toContain('Listen er gemt');
+    expect(await page.locator('main').innerText()).toContain('den 1. i hver måned kl. 7');
+    const listId = new URL(page.url()).pathname.split('/').pop()!;
+    const stored = async () => (await t.dataSource.query(`SELECT schedule_cron FROM contact_list WHERE id = $1`, [listId]))[0].schedule_cron;
+    expect(await stored()).toBe('0 7 1 * *');
+
+    await page.getByRole('link', { name: 'Ret listen' }).click();
+    await audit(page);
+    expect(await page.getByRole('radio', { name: 'Hver måned' }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: 'Hver uge' }).check();
+    await page.getByLabel('Ugedag', { exact: true }).selectOption({ label: 'mandag' });
+    await page.getByLabel(/^Klokken/).fill('18');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('main').innerText()).toContain('hver mandag kl. 18');
+    expect(await stored()).toBe('0 18 * * 1');
+
+    await page.getByRole('link', { name: 'Ret listen' }).click();
+    await page.getByRole('radio', { name: /^Avanceret/ }).check();
+    await page.getByLabel(/^Cron-udtryk/).fill('hver dag');
+    await page.getByRole('button', { name: 'Gem' }).click();
+    expect(await page.locator('.error-summary').innerText()).toContain('Cron-udtrykket er ikke gyldigt');
+    expect(await page.getByRole('radio', { name: /^Avanceret/ }).isChecked()).toBe(true);
+    expect(await stored()).toBe('0 18 * * 1');
+    await audit(page);
+    await page.goto(`/console/netvaerk/${network.id}/lister`);
+    expect(await page.locator('tbody').innerText()).toContain('hver mandag kl. 18');
+  });
+
+  it('lists members in Danish order, as the PDF does ("Ł" with L; Æ, Ø, Å after Z; "Aa" as Å)', async () => {
+    const tag = unique();
+    for (const first of ['Øjvind', 'Łukasz', 'Aage', 'Zeta', 'Anders', 'Ærø']) await insertMember(t.app, network.id, { name: `${first} Sortering${tag}` });
+    await page.goto(`/console/netvaerk/${network.id}`);
+    await page.getByLabel('Søg på navn eller e-mail').fill(`Sortering${tag}`);
+    await page.getByRole('button', { name: 'Søg', exact: true }).click();
+    const names = (await page.locator('tbody tr td:first-child').allInnerTexts()).map((n) => n.split(' ')[0]);
+    expect(names).toEqual(['Anders', 'Łukasz', 'Zeta', 'Ærø', 'Øjvind', 'Aage']);
+  });
+
   it('publishes only after a second coordinator approves, then shows each recipient\'s delivery', async () => {
     const recipients = [] as { id: string; name: string }[];
     for (let i = 0; i < 3; i++) {
@@ -149,6 +264,14 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await page.getByRole('link', { name: 'Godkendt liste' }).click();
     await audit(page);
     expect(await page.locator('main').innerText()).toContain('Forhåndsvisning af næste udgave');
+    // Publishing asks first: the changes since the last edition and how many notices go out; nothing is stored yet.
+    await page.getByRole('link', { name: 'Udsend nu' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    const confirm = await page.locator('main').innerText();
+    expect(confirm).toMatch(/Udgaven går til (\d+) modtagere med \1 rækker, når en anden koordinator har godkendt den/);
+    for (const r of recipients) expect(confirm).toContain(r.name);
+    expect(await count(`SELECT count(*)::int AS n FROM edition WHERE list_id = $1`, [list.body.id])).toBe(0);
     await page.getByRole('button', { name: 'Udsend nu' }).click();
     expect(await page.locator('main').innerText()).toContain('Venter på godkendelse');
     expect(await page.getByRole('button', { name: /Godkend udgaven/ }).count()).toBe(0);
@@ -188,7 +311,10 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await t.app.get(PublishEdition).publish(CLI_ACTOR, list.id);
     const editions = () => count(`SELECT count(*)::int AS n FROM edition WHERE list_id = $1`, [list.id]);
     await page.goto(`/console/lister/${list.id}`);
-    const answer = page.waitForResponse((r) => r.url().endsWith('/udsend'));
+    await page.getByRole('link', { name: 'Udsend nu' }).click();
+    expect(await page.locator('main').innerText()).toContain('Intet er ændret siden sidste udgave.');
+    expect(await editions()).toBe(1);
+    const answer = page.waitForResponse((r) => r.url().endsWith('/udsend') && r.request().method() === 'POST');
     await page.getByRole('button', { name: 'Udsend nu' }).click();
     expect((await answer).status()).toBe(409);
     expect(await page.getByRole('alert').innerText()).toContain('Intet er ændret siden sidste udgave');
@@ -214,6 +340,32 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     expect(await count(`SELECT count(*)::int AS n FROM member WHERE email = $1`, [email])).toBe(1);
   });
 
+  it('rejects an access request only after a page that says what happens, and tells the person politely in their language', async () => {
+    const email = `afvist.${unique()}@example.org`;
+    const client = await fetch(`${baseUrl}/portal/adgang?lang=en`);
+    const cookie = client.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await client.text())![1];
+    const sent = await fetch(`${baseUrl}/portal/adgang`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, channel: 'Helpline', name: 'Afvist Person', email }) });
+    // The thank-you page says what happens next and by when.
+    expect(await sent.text()).toContain('we normally answer within 3 working days');
+    await page.goto('/console/anmodninger');
+    const row = page.locator('tbody tr', { hasText: email });
+    await row.getByRole('link', { name: 'Afvis' }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    expect(await page.locator('main').innerText()).toContain('Personen får en kort, venlig e-mail');
+    expect(await count(`SELECT count(*)::int AS n FROM access_request WHERE email = $1 AND state = 'pending'`, [email])).toBe(1);
+    await page.getByRole('button', { name: 'Afvis anmodningen' }).click();
+    expect(await page.locator('.flash').innerText()).toContain('Anmodningen er afvist');
+    expect(await count(`SELECT count(*)::int AS n FROM access_request WHERE email = $1 AND state = 'rejected'`, [email])).toBe(1);
+    await flushMail(t.app);
+    const [mail] = await sink.waitFor(1, 10_000, (m) => m.to.includes(email));
+    expect(mail.subject).toBe('About your request for access');
+    expect(mail.text).toContain('we cannot give you access');
+    // Like every notice: neither the person's name nor the channel they asked through.
+    for (const secret of ['Afvist', 'Helpline']) expect(`${mail.subject}\n${mail.text}\n${mail.html}`).not.toContain(secret);
+  });
+
   it('carries out an erasure request from the queue, then sends the flagged edition out corrected', async () => {
     const member = await insertMember(t.app, network.id, { name: `Slet Mig ${unique()}` });
     await grantConsent(t.app, network.id, member.id, ['name', 'phone']);
@@ -225,9 +377,20 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await page.goto(`/console/medlemmer/${member.id}`);
     await page.getByRole('link', { name: 'Slet medlemmet (ret til sletning)' }).click();
     await audit(page);
+    // Publishing a list that shows a member who asked to be erased warns first, naming the member.
+    await page.goto(`/console/lister/${list.id}/udsend`);
+    expect(await page.getByRole('alert').innerText()).toContain('1 medlemmer på listen har bedt om at blive slettet');
+    expect(await page.getByRole('alert').innerText()).toContain(member.name);
     await page.getByRole('link', { name: 'Sletning', exact: true }).click();
     await audit(page);
-    await page.getByRole('button', { name: `Gennemfør sletningen ${member.name}` }).click();
+    await onPhone('/console/sletning');
+    // The queue's button only leads to a page that says what erasure does; that page's button erases.
+    await page.getByRole('link', { name: `Gennemfør sletningen ${member.name}` }).click();
+    await audit(page);
+    await onPhone(new URL(page.url()).pathname);
+    expect(await page.locator('main').innerText()).toContain('kan ikke fortrydes');
+    expect((await t.dataSource.query(`SELECT erased_at FROM member WHERE id = $1`, [member.id]))[0].erased_at).toBeNull();
+    await page.getByRole('button', { name: 'Gennemfør sletningen' }).click();
     expect(await page.locator('.flash').innerText()).toContain('Medlemmet er slettet');
     await audit(page);
     const [erased] = await t.dataSource.query(`SELECT name, erased_at FROM member WHERE id = $1`, [member.id]);
@@ -250,6 +413,17 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     const adminPage = await logIn(adminContext, admin.email, admin.password);
     await adminPage.goto('/console/medarbejdere');
     await audit(adminPage);
+    // A short password: the error in Danish, and the form keeps the chosen role and address.
+    const newEmail = `revisor.${unique()}@example.org`;
+    await adminPage.getByLabel('E-mailadresse').fill(newEmail);
+    await adminPage.getByRole('radio', { name: 'Revisor' }).check();
+    await adminPage.getByLabel(/^Første adgangskode/).fill('kort');
+    await adminPage.getByRole('button', { name: 'Opret' }).click();
+    expect(await adminPage.locator('.error-summary').innerText()).toContain('Adgangskoden skal have mindst 12 tegn');
+    expect(await adminPage.locator('main').innerText()).not.toContain('password must');
+    expect(await adminPage.getByRole('radio', { name: 'Revisor' }).isChecked()).toBe(true);
+    expect(await adminPage.getByLabel('E-mailadresse').inputValue()).toBe(newEmail);
+    await audit(adminPage);
     // Two-step set-up (what STAFF_TOTP_REQUIRED sends staff to; any staff member may turn it on).
     await adminPage.goto('/console/to-trin');
     await audit(adminPage);
@@ -267,18 +441,47 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await audit(adminPage);
     await adminContext.close();
 
-    // Auditors land on the log: the signing key is shown, filters work, nothing there changes data.
+    // Auditors land on the log (checked on a 390 px phone): exports at the top, the signing key, filters, words.
     const auditor = await insertStaff(t.app, 'auditor');
-    const auditorContext = await browser.newContext({ baseURL: baseUrl, viewport: { width: 640, height: 900 } });
+    const auditorContext = await browser.newContext({ baseURL: baseUrl, viewport: { width: 390, height: 844 } });
     const auditorPage = await logIn(auditorContext, auditor.email, auditor.password, 'Revisionslog');
     const key = await request(t.http).get('/api/v1/audit/public-key').expect(200);
     expect(await auditorPage.locator('main').innerText()).toContain(key.body.keyId);
+    expect(await auditorPage.locator('main a.button').allInnerTexts()).toEqual(['Hent hele loggen (JSONL, kan verificeres)', 'Hent det filtrerede udsnit (CSV)']);
+    // The export buttons come before the log itself.
+    const exportsFirst = await auditorPage.locator('main').evaluate((main) => {
+      const [button, form] = [main.querySelector('a.button'), main.querySelector('form')];
+      return !!button && !!form && (button.compareDocumentPosition(form) & 4) !== 0; // 4: the form follows the button
+    });
+    expect(exportsFirst).toBe(true);
     await audit(auditorPage);
-    await auditorPage.getByLabel(/^Handling/).fill('edition.approved');
+    await auditorPage.getByLabel('Handling', { exact: true }).selectOption({ label: 'Udgave godkendt' });
     await auditorPage.getByRole('button', { name: 'Søg' }).click();
-    const actions = (await auditorPage.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[3]);
+    const actions = (await auditorPage.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[2]);
     expect(actions.length).toBeGreaterThan(0);
-    expect(new Set(actions)).toEqual(new Set(['edition.approved']));
+    expect(new Set(actions)).toEqual(new Set(['Udgave godkendt']));
+    expect(auditorPage.url()).toContain('action=edition.approved');
+    await audit(auditorPage);
+    // The detail in words: which fields a staff edit changed.
+    await auditorPage.goto('/console/revision?action=member.updated');
+    expect(await auditorPage.locator('tbody').innerText()).toMatch(/felter: (by, telefon|telefon, by)/);
+    // A date typed by hand the American way is a form error naming the field, not "Siden findes ikke".
+    const bad = await auditorPage.goto('/console/revision?from=4/12/2026');
+    expect(bad?.status()).toBe(400);
+    expect(await auditorPage.locator('h1').innerText()).toBe('Revisionslog');
+    expect(await auditorPage.locator('.error-summary').innerText()).toContain('Fra skal være en dato');
+    expect(await auditorPage.locator('input#from').getAttribute('type')).toBe('date');
+    await audit(auditorPage);
+    // Paging keeps the filters (dates, ids and action codes only: nothing personal goes in the address).
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await count(`SELECT count(*)::int AS n FROM audit_event WHERE at >= $1::date`, [today])).toBeGreaterThan(50);
+    await auditorPage.goto('/console/revision');
+    await auditorPage.getByLabel('Fra og med dato').fill(today);
+    await auditorPage.getByRole('button', { name: 'Søg' }).click();
+    await auditorPage.getByRole('link', { name: 'Næste side' }).click();
+    expect(new URL(auditorPage.url()).searchParams.get('from')).toBe(today);
+    expect(new URL(auditorPage.url()).searchParams.get('page')).toBe('2');
+    expect(await auditorPage.getByLabel('Fra og med dato').inputValue()).toBe(today);
     await audit(auditorPage);
     expect((await auditorPage.goto('/console/netvaerk/00000000-0000-4000-8000-000000000000/import'))?.status()).toBe(403);
     await auditorContext.close();

@@ -316,6 +316,7 @@ describe('the outbox while the SMTP server is down, then up', () => {
       bundle_notice: ['Du har modtaget en sikker besked', 'You have received a secure message'],
       login_lockout: ['Flere forkerte forsøg på at logge ind', 'Several failed attempts to log in'],
       access_request_receipt: ['Vi har modtaget din anmodning', 'We have received your request'],
+      access_request_rejected: ['Svar på din anmodning om adgang', 'About your request for access'],
     };
     for (const row of await rows()) {
       expect(row).toMatchObject({ state: 'sent', attempts: 3, subject: null, text_body: null, html_body: null });

@@ -37,7 +37,7 @@ fieldset{border:0;padding:0;margin:0 0 1.25rem}
 .choice label{font-weight:400;margin:0}
 button,.button{font:inherit;font-weight:700;background:#0b4a8f;color:#ffffff;border:2px solid #0b4a8f;border-radius:4px;padding:.55rem 1.2rem;cursor:pointer;text-decoration:none;display:inline-block}
 button:hover,.button:hover{background:#062c56;border-color:#062c56;color:#ffffff}
-button.secondary{background:#ffffff;color:#0b4a8f}
+button.secondary,.button.secondary{background:#ffffff;color:#0b4a8f}
 .error-summary{border:4px solid #b00020;padding:1rem;margin:0 0 1.5rem}
 .error-summary h2{margin-top:0}
 .flash{border-left:6px solid #1d6b2f;background:#eef7f0;padding:.75rem 1rem}

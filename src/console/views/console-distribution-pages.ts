@@ -1,8 +1,9 @@
 import { field, type FieldError } from '../../common/web/forms.js';
-import { html } from '../../common/web/html.js';
+import { html, type SafeHtml } from '../../common/web/html.js';
 import { consoleLayout, csrf, errors, formatDateTime, table, type ConsoleContext } from './console-layout.js';
 import { fill } from './console-texts.js';
 import { tokenTexts } from './console-token-pages.js';
+import { scheduleInWords } from './schedule-words.js';
 
 export function importPage(
   ctx: ConsoleContext,
@@ -56,7 +57,7 @@ export function requestsPage(
             html`<form method="post" action="/console/anmodninger/${r.id}/godkend" class="inline">${csrf(ctx)}
 <label for="net-${i}">${t.approveInto}</label> <select id="net-${i}" name="networkId">${networks.map((n) => html`<option value="${n.id}">${n.name}</option>`)}</select>
 <button type="submit">${t.approve}</button></form>
-<form method="post" action="/console/anmodninger/${r.id}/afvis" class="inline">${csrf(ctx)}<button type="submit" class="secondary">${t.reject}</button></form>`,
+<a href="/console/anmodninger/${r.id}/afvis" class="button secondary">${t.reject}<span class="hp"> ${r.name}</span></a>`,
           ]),
         );
   return consoleLayout(ctx, t.requestsTitle, body, { flash });
@@ -67,19 +68,41 @@ export function listsPage(ctx: ConsoleContext, network: { id: string; name: stri
   return consoleLayout(
     ctx,
     `${t.listsTitle}: ${network.name}`,
-    lists.length === 0
-      ? html`<p>${t.noLists}</p>`
-      : table(
-          [t.colTitle, t.colSchedule, t.colTimeZone, t.colApproval],
-          lists.map((l) => [html`<a href="/console/lister/${l.id}">${l.title}</a>`, l.schedule ?? t.manual, l.timeZone, l.requiresApproval ? t.yes : t.no]),
-        ),
+    html`<p><a href="/console/netvaerk/${network.id}/lister/ny">${t.newList}</a></p>
+${
+  lists.length === 0
+    ? html`<p>${t.noLists}</p>`
+    : table(
+        [t.colTitle, t.colSchedule, t.colTimeZone, t.colApproval],
+        lists.map((l) => [
+          html`<a href="/console/lister/${l.id}">${l.title}</a>`,
+          scheduleInWords(l.schedule, t),
+          l.timeZone,
+          l.requiresApproval ? t.yes : t.no,
+        ]),
+      )
+}`,
   );
 }
 
 export interface ListView {
   list: { id: string; title: string; schedule: string | null; timeZone: string; requiresApproval: boolean; networkId: string };
-  preview: { rows: number; recipients: number; added: string[]; removed: string[]; changed: string[] };
+  preview: {
+    rows: number; recipients: number; added: string[]; removed: string[]; changed: string[];
+    hasPrevious: boolean; memberIds: string[];
+  };
   editions: { id: string; state: string; createdAt: string; rowCount: number; recipientCount: number }[];
+}
+
+/** The next edition's preview: its size and what changed since the last edition (names only). */
+export function previewSection(ctx: ConsoleContext, v: ListView): SafeHtml {
+  const { t } = ctx;
+  const names = (list: string[]) => (list.length ? html`<ul>${list.map((n) => html`<li>${n}</li>`)}</ul>` : html`<p>–</p>`);
+  return html`<h2>${t.previewTitle}</h2>
+<p>${fill(t.rowsCount, { n: v.preview.rows, r: v.preview.recipients })}</p>
+<h3>${t.diffAdded}</h3>${names(v.preview.added)}
+<h3>${t.diffRemoved}</h3>${names(v.preview.removed)}
+<h3>${t.diffChanged}</h3>${names(v.preview.changed)}`;
 }
 
 export function listPage(
@@ -89,23 +112,20 @@ export function listPage(
   o: { flash?: string; errors?: FieldError[]; confirmUnchanged?: boolean } = {},
 ): string {
   const { t, locale } = ctx;
-  const names = (list: string[]) => (list.length ? html`<ul>${list.map((n) => html`<li>${n}</li>`)}</ul>` : html`<p>–</p>`);
   return consoleLayout(
     ctx,
     v.list.title,
     html`${errors(ctx, o.errors ?? [])}
-<p>${t.colSchedule}: ${v.list.schedule ?? t.manual} (${v.list.timeZone}) · ${t.colApproval}: ${v.list.requiresApproval ? t.yes : t.no}</p>
-<h2>${t.previewTitle}</h2>
-<p>${fill(t.rowsCount, { n: v.preview.rows, r: v.preview.recipients })}</p>
-<h3>${t.diffAdded}</h3>${names(v.preview.added)}
-<h3>${t.diffRemoved}</h3>${names(v.preview.removed)}
-<h3>${t.diffChanged}</h3>${names(v.preview.changed)}
+<p>${t.colSchedule}: ${scheduleInWords(v.list.schedule, t)} (${v.list.timeZone})
+· ${t.colApproval}: ${v.list.requiresApproval ? t.yes : t.no}
+· <a href="/console/lister/${v.list.id}/ret">${t.editList}</a></p>
+${previewSection(ctx, v)}
 ${
   o.confirmUnchanged
     ? html`<p class="notice" role="alert">${t.editionUnchanged}</p>
 <form method="post" action="/console/lister/${v.list.id}/udsend">${csrf(ctx)}<input type="hidden" name="force" value="1">
 <button type="submit">${t.publishAnyway}</button></form>`
-    : html`<form method="post" action="/console/lister/${v.list.id}/udsend">${csrf(ctx)}<button type="submit">${t.publishNow}</button></form>`
+    : html`<p><a href="/console/lister/${v.list.id}/udsend" class="button">${t.publishNow}</a></p>`
 }
 <h2>${t.editionsTitle}</h2>
 ${table(
@@ -203,7 +223,9 @@ ${table(
 <form method="post" action="/console/medarbejdere" novalidate>${csrf(ctx)}
 ${field({ name: 'email', label: t.email, type: 'email', value: o.values?.email, errors: o.errors, required: true })}
 <fieldset><legend>${t.role}</legend>${(['coordinator', 'auditor', 'admin'] as const).map(
-      (r, i) => html`<div class="choice"><input type="radio" name="role" value="${r}" id="role-${r}"${i === 0 ? html` checked` : ''}><label for="role-${r}">${t.roles[r]}</label></div>`,
+      (r, i) => html`<div class="choice"><input type="radio" name="role" value="${r}" id="role-${r}"${
+        (o.values?.role ? o.values.role === r : i === 0) ? html` checked` : ''
+      }><label for="role-${r}">${t.roles[r]}</label></div>`,
     )}</fieldset>
 ${field({ name: 'password', label: t.initialPassword, type: 'password', autocomplete: 'new-password', errors: o.errors, required: true })}
 <button type="submit">${t.create}</button></form>`,

@@ -25,7 +25,7 @@ ${
         v.requests.map((r) => [
           html`<a href="/console/medlemmer/${r.memberId}">${r.memberName}</a>`,
           when(r.createdAt),
-          html`<form method="post" action="/console/sletning/${r.memberId}" class="inline">${csrf(ctx)}<button type="submit">${t.carryOutErasure}<span class="hp"> ${r.memberName}</span></button></form>`,
+          html`<a href="/console/sletning/${r.memberId}" class="button">${t.carryOutErasure}<span class="hp"> ${r.memberName}</span></a>`,
         ]),
       )
 }

@@ -1,7 +1,7 @@
 import { formatPhone } from '../../common/phone-format.js';
 import { field, type FieldError } from '../../common/web/forms.js';
 import { html } from '../../common/web/html.js';
-import { MEMBER_FIELDS } from '../../members/member-fields.js';
+import { MEMBER_FIELDS, type MemberField } from '../../members/member-fields.js';
 import { consoleLayout, csrf, errors, formatDateTime, table, type ConsoleContext } from './console-layout.js';
 import { erasedNotice } from './console-gdpr-pages.js';
 import { fill } from './console-texts.js';
@@ -60,7 +60,7 @@ export interface MemberPage {
   page: number;
   pageSize: number;
   total: number;
-  items: { id: string; name: string; email: string; status: string }[];
+  items: { id: string; name: string; email: string; status: string; consentFields: string[]; hasAccount: boolean }[];
 }
 
 export function membersPage(ctx: ConsoleContext, p: MemberPage, flash?: string): string {
@@ -72,15 +72,23 @@ export function membersPage(ctx: ConsoleContext, p: MemberPage, flash?: string):
   return consoleLayout(
     ctx,
     p.network.name,
-    html`<p><a href="/console/netvaerk/${p.network.id}/lister">${t.listsLink}</a> · <a href="/console/netvaerk/${p.network.id}/import">${t.importLink}</a></p>
+    html`<p><a href="/console/netvaerk/${p.network.id}/lister">${t.listsLink}</a>
+· <a href="/console/netvaerk/${p.network.id}/medlemmer/ny">${t.addMember}</a>
+· <a href="/console/netvaerk/${p.network.id}/import">${t.importLink}</a></p>
 <h2>${t.membersTitle}</h2>
 <form method="post" action="/console/netvaerk/${p.network.id}/soeg" role="search">${csrf(ctx)}
 ${field({ name: 'q', label: t.search, type: 'search', value: p.q })}
 <button type="submit">${t.searchButton}</button>
 </form>
 ${table(
-  [t.colName, t.colEmail, t.colStatus],
-  p.items.map((m) => [html`<a href="/console/medlemmer/${m.id}">${m.name}</a>`, m.email, t.memberStatuses[m.status] ?? m.status]),
+  [t.colName, t.colEmail, t.colStatus, t.colConsent, t.colAccount],
+  p.items.map((m) => [
+    html`<a href="/console/medlemmer/${m.id}">${m.name}</a>`,
+    m.email,
+    t.memberStatuses[m.status] ?? m.status,
+    m.consentFields.length ? m.consentFields.map((f) => t.fields[f as MemberField] ?? f).join(', ') : t.noConsent,
+    m.hasAccount ? t.accountActive : t.accountNone,
+  ]),
 )}
 <nav aria-label="${fill(t.pageOf, { page: p.page, pages, total: p.total })}" class="pager"><p>${fill(t.pageOf, { page: p.page, pages, total: p.total })}</p>
 ${p.page > 1 ? pageButton(p.page - 1, t.previous) : ''}${p.page < pages ? pageButton(p.page + 1, t.next) : ''}</nav>`,
@@ -118,7 +126,8 @@ export function memberPage(ctx: ConsoleContext, d: MemberDetail, timeZone: strin
     html`${errors(ctx, o.errors ?? [])}
 ${m.erasedAt ? erasedNotice(ctx, m.erasedAt, timeZone) : html`<dl class="facts">${facts.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`}
 ${d.hasAccount || m.erasedAt ? '' : html`<form method="post" action="/console/medlemmer/${m.id}/aktivering">${csrf(ctx)}<button type="submit" class="secondary">${t.sendActivation}</button></form>`}
-${m.erasedAt ? '' : html`<p><a href="/console/medlemmer/${m.id}/sletning">${t.eraseMember}</a></p>`}
+${m.erasedAt ? '' : html`<p><a href="/console/medlemmer/${m.id}/ret">${t.editMember}</a>
+· <a href="/console/medlemmer/${m.id}/sletning">${t.eraseMember}</a></p>`}
 ${d.networks.map(
   (n, i) => html`<section aria-labelledby="net-${i}">
 <h2 id="net-${i}">${n.name} (${t.memberStatuses[n.status] ?? n.status})</h2>

@@ -1,4 +1,5 @@
 import type { MemberField } from '../../members/member-fields.js';
+import { WORK_TEXTS } from './console-texts-work.js';
 
 export type Locale = 'da' | 'en';
 
@@ -169,9 +170,9 @@ const da = {
   memberStatuses: { active: 'Aktiv', paused: 'På pause', left: 'Udmeldt' } as Record<string, string>,
 };
 
-export type ConsoleTexts = typeof da;
+export type ConsoleTexts = typeof da & (typeof WORK_TEXTS)['da'];
 
-const en: ConsoleTexts = {
+const en: typeof da = {
   ...da,
   skip: 'Skip to content',
   consoleName: 'Staff',
@@ -339,6 +340,6 @@ const en: ConsoleTexts = {
   memberStatuses: { active: 'Active', paused: 'Paused', left: 'Left' },
 };
 
-export const CONSOLE_TEXTS: Record<Locale, ConsoleTexts> = { da, en };
+export const CONSOLE_TEXTS: Record<Locale, ConsoleTexts> = { da: { ...da, ...WORK_TEXTS.da }, en: { ...en, ...WORK_TEXTS.en } };
 
 export const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));

@@ -52,7 +52,8 @@ const da = {
   honeypot: 'Lad dette felt være tomt',
   send: 'Send',
   requestDoneTitle: 'Tak for din anmodning',
-  requestDone: 'Vi har modtaget din anmodning. Hvis vi kan godkende den, får du en e-mail med et link. Det kan tage nogle dage.',
+  requestDone:
+    'Vi har modtaget din anmodning. En medarbejder ser på den, og vi svarer normalt inden for 3 hverdage. Kan vi godkende den, får du en e-mail med et link, hvor du vælger din adgangskode. Kan vi ikke, får du også en kort e-mail. Kig i din spam-mappe, hvis du ikke har hørt fra os efter en uge.',
   tooMany: 'Der er kommet for mange anmodninger fra din forbindelse. Prøv igen senere.',
   requestByMailTitle: 'Eller send en almindelig e-mail',
   requestByMail: 'Du kan også bede om adgang fra dit eget mailprogram. Tryk på et af linkene. Behold emnet, og skriv kun dit fulde navn i mailen.',
@@ -185,7 +186,8 @@ const en: PortalTexts = {
   honeypot: 'Leave this field empty',
   send: 'Send',
   requestDoneTitle: 'Thank you for your request',
-  requestDone: 'We have received your request. If we can approve it, you will get an e-mail with a link. This may take a few days.',
+  requestDone:
+    'We have received your request. A member of staff will look at it, and we normally answer within 3 working days. If we can approve it, you get an e-mail with a link where you choose your password. If we cannot, you also get a short e-mail. Look in your spam folder if you have not heard from us after a week.',
   tooMany: 'Too many requests have come from your connection. Try again later.',
   requestByMailTitle: 'Or send an ordinary e-mail',
   requestByMail: 'You can also ask for access from your own mail program. Click one of the links. Keep the subject, and write only your full name in the mail.',
