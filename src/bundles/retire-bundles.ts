@@ -101,9 +101,10 @@ export class RetireBundles {
   }
 
   /** A bundle revoked or expired while a worker built it must not keep the file the worker stored. */
-  async deleteFileIfRetired(bundle: BundleEntity, storageKey: string): Promise<void> {
+  /** Deletes a build's file that lost its claim, unless (by a reused attempt number) it is the recorded one. */
+  async deleteFileUnlessRecorded(bundle: BundleEntity, storageKey: string): Promise<void> {
     const current = await this.repository.findById(bundle.id);
-    if (current && (current.state === 'revoked' || current.state === 'expired')) await this.storage.delete(storageKey);
+    if (current?.storageKey !== storageKey) await this.storage.delete(storageKey);
   }
 
   async deleteFiles(keys: string[]): Promise<void> {

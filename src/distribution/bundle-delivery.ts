@@ -13,9 +13,20 @@ import { MembersService } from '../members/members.service.js';
 import { NoticesService } from '../notices/notices.service.js';
 import type { BuiltBundle } from './bundle-builder.js';
 
-/** Where a bundle's ciphertext is stored: ids only. */
-function bundleStorageKey(editionId: string, bundleId: string): string {
-  return `${editionId}/${bundleId}.age`;
+/**
+ * Where one build of a bundle is stored: ids and the claim's attempt number only. Every claim has its
+ * own attempt number, so a build that lost its claim (its lease lapsed while the database was away,
+ * and another build was recorded meanwhile) writes beside the recorded file instead of over it.
+ */
+function bundleStorageKey(bundle: BundleEntity): string {
+  return `${bundle.editionId}/${bundle.id}.${bundle.attempts}.age`;
+}
+
+/** Files of this bundle that the recorded build replaces: earlier attempts (a crash may have left one) and the file it had. */
+function replacedKeys(bundle: BundleEntity): string[] {
+  const earlier = Array.from({ length: Math.max(0, bundle.attempts - 1) }, (_, i) => `${bundle.editionId}/${bundle.id}.${i + 1}.age`);
+  const previous = bundle.storageKey && bundle.storageKey !== bundleStorageKey(bundle) ? [bundle.storageKey] : [];
+  return [...earlier, ...previous];
 }
 
 /**
@@ -39,16 +50,16 @@ export class BundleDelivery {
   /**
    * Stores the ciphertexts (side by side, each durable before it is renamed into place), then marks
    * the bundles ready with their audit events in one transaction. A crash in between leaves them
-   * claimed; the lease lapses and another worker rebuilds them to the same keys. Returns the
+   * claimed; the lease lapses and another worker rebuilds them (to the next attempt's key). Returns the
    * bundles whose file could not be stored, with the error, for the caller to record as failed.
    */
   async completeMany(workerId: string, items: { bundle: BundleEntity; built: BuiltBundle; networkId: string }[]): Promise<{ bundle: BundleEntity; error: unknown }[]> {
-    const stored = await Promise.allSettled(items.map(({ bundle, built }) => this.storage.put(bundleStorageKey(bundle.editionId, bundle.id), built.ciphertext)));
+    const stored = await Promise.allSettled(items.map(({ bundle, built }) => this.storage.put(bundleStorageKey(bundle), built.ciphertext)));
     const failed = items.flatMap((item, i) => (stored[i].status === 'rejected' ? [{ bundle: item.bundle, error: (stored[i] as PromiseRejectedResult).reason }] : []));
     const ok = items.filter((_, i) => stored[i].status === 'fulfilled');
     if (ok.length === 0) return failed;
     const now = this.clock.now();
-    const { lost, supersededKeys } = await this.dataSource.transaction(async (tx) => {
+    const { lost, supersededKeys, replaced } = await this.dataSource.transaction(async (tx) => {
       await this.retire.lockLists(tx, ok.map(({ bundle }) => bundle.id));
       const marked = await this.queue.markReady(
         tx,
@@ -56,7 +67,7 @@ export class BundleDelivery {
         now,
         ok.map(({ bundle, built }) => ({
           id: bundle.id,
-          storageKey: bundleStorageKey(bundle.editionId, bundle.id),
+          storageKey: bundleStorageKey(bundle),
           sizeBytes: built.bytes,
           sha256: built.sha256,
           recipients: built.recipients,
@@ -92,12 +103,13 @@ export class BundleDelivery {
         ...superseded.map((b) => revokedEvent(b, 'superseded')),
       ]);
       const lost = ok.filter(({ bundle }) => !marked.has(bundle.id)).map(({ bundle }) => bundle);
-      return { lost, supersededKeys: storageKeysOf(superseded) };
+      return { lost, supersededKeys: storageKeysOf(superseded), replaced: ready.flatMap(({ bundle }) => replacedKeys(bundle)) };
     });
     await this.retire.deleteFiles(supersededKeys);
+    await this.retire.deleteFiles(replaced);
     for (const bundle of lost) {
-      // Revoked, expired or taken over while we built it: a revoked or expired one must not keep a file.
-      await this.retire.deleteFileIfRetired(bundle, bundleStorageKey(bundle.editionId, bundle.id));
+      // Revoked, expired or taken over while we built it: this build's own file is nobody's record.
+      await this.retire.deleteFileUnlessRecorded(bundle, bundleStorageKey(bundle));
       this.logger.warn({ bundleId: bundle.id }, 'bundle claim lost before it was marked ready');
     }
     return failed;

@@ -158,7 +158,7 @@ export function logLines(output: string): Record<string, unknown>[] {
 
 /**
  * Checks what the recipients of an edition end up with on disk: one ready bundle row per recipient,
- * exactly one `.age` file per bundle in the edition's folder and nothing else, no temporary file
+ * exactly one `.age` file per bundle (its recorded build) in the edition's folder and nothing else, no temporary file
  * anywhere under DATA_DIR/bundles, and every file whole (its size and SHA-256 are the ones recorded).
  * Answers the rows for further checks.
  */
