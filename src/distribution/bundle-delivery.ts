@@ -19,12 +19,12 @@ import type { BuiltBundle } from './bundle-builder.js';
  * and another build was recorded meanwhile) writes beside the recorded file instead of over it.
  */
 function bundleStorageKey(bundle: BundleEntity): string {
-  return `${bundle.editionId}/${bundle.id}.${bundle.attempts}.age`;
+  return `${bundle.editionId}/${bundle.id}-${bundle.attempts}.age`;
 }
 
 /** Files of this bundle that the recorded build replaces: earlier attempts (a crash may have left one) and the file it had. */
 function replacedKeys(bundle: BundleEntity): string[] {
-  const earlier = Array.from({ length: Math.max(0, bundle.attempts - 1) }, (_, i) => `${bundle.editionId}/${bundle.id}.${i + 1}.age`);
+  const earlier = Array.from({ length: Math.max(0, bundle.attempts - 1) }, (_, i) => `${bundle.editionId}/${bundle.id}-${i + 1}.age`);
   const previous = bundle.storageKey && bundle.storageKey !== bundleStorageKey(bundle) ? [bundle.storageKey] : [];
   return [...earlier, ...previous];
 }

@@ -168,7 +168,7 @@ describe('a distribution run with BUNDLE_STORE=s3', () => {
     );
     expect(rows.map((r) => r.state)).toEqual(['ready', 'ready', 'ready', 'ready']);
     expect((await s3.keys(`run/${edition.id}/`)).sort()).toEqual(rows.map((r) => `run/${r.storage_key}`).sort());
-    expect(rows.every((r) => /^[0-9a-f-]{36}\/[0-9a-f-]{36}\.\d+\.age$/.test(r.storage_key) && r.storage_key.startsWith(`${edition.id}/${r.id}.`))).toBe(true);
+    expect(rows.every((r) => /^[0-9a-f-]{36}\/[0-9a-f-]{36}-\d+\.age$/.test(r.storage_key) && r.storage_key.startsWith(`${edition.id}/${r.id}-`))).toBe(true);
     await expect(readdir(join(t.dataDir, 'bundles'))).rejects.toMatchObject({ code: 'ENOENT' });
 
     for (const member of members) {

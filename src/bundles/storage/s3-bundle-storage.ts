@@ -16,7 +16,7 @@ export class BundleObjectMissingError extends Error {
 
 /**
  * Bundles as objects in an S3-compatible store (AWS S3, MinIO, ...), shared by every instance.
- * Keys are `<prefix><editionId>/<bundleId>.<attempt>.age`: ids only, nothing personal.
+ * Keys are `<prefix><editionId>/<bundleId>-<attempt>.age`: ids only, nothing personal.
  *
  * One PutObject per bundle: S3 makes an object visible only once the whole body has arrived (a
  * writer that dies mid-upload leaves nothing at the key), and a second PUT to the same key
