@@ -133,7 +133,8 @@ export class BundlesRepository {
     const rows: MemberBundleRow[] = await this.dataSource.query(
       `SELECT b.id AS "bundleId", b.edition_id AS "editionId", b.state, b.files, b.expires_at AS "expiresAt",
               b.downloaded_at AS "downloadedAt", coalesce(e.approved_at, e.created_at) AS "editionAt",
-              e.network_id AS "networkId", n.name AS "networkName", l.title AS "listTitle"
+              e.network_id AS "networkId", n.name AS "networkName", l.title AS "listTitle",
+              l.id AS "listId", l.time_zone AS "timeZone"
          FROM bundle b
          JOIN edition e ON e.id = b.edition_id
          JOIN contact_list l ON l.id = e.list_id
@@ -191,6 +192,9 @@ export interface MemberBundleRow {
   networkId: string;
   networkName: string;
   listTitle: string;
+  listId: string;
+  /** The list's own time zone, in which its times are shown. */
+  timeZone: string;
 }
 
 interface RetiredRow {

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Public } from '../common/auth.decorators.js';
+import { qrSvg } from '../common/web/qr-svg.js';
 import { DomainError } from '../common/domain-error.js';
 import { clearSessionCookie, readCookie, setSessionCookie, STAFF_SESSION_COOKIE } from '../common/web/cookies.js';
 import { rotateCsrf } from '../common/web/csrf.js';
@@ -62,7 +63,7 @@ export class ConsoleAuthController {
     const ctx = consoleContext(req, res, this.config.orgName);
     try {
       const { secret, otpauthUri } = await this.auth.startTotp(session.actor, formText(req.body?.code).trim() || undefined);
-      sendPage(res, totpSetupPage(ctx, { secret, uri: otpauthUri }));
+      sendPage(res, totpSetupPage(ctx, { secret, uri: otpauthUri, qr: await qrSvg(otpauthUri, ctx.t.totpQrLabel) }));
     } catch (error) {
       if (!(error instanceof DomainError) || (error.code !== 'TOTP_CODE_WRONG' && error.code !== 'TOTP_CODE_REQUIRED')) throw error;
       sendPage(res, totpSetupPage(ctx, { totpOn: true, errors: [{ field: 'code', message: ctx.t.codeWrong }] }), 400);

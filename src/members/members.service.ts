@@ -122,6 +122,25 @@ export class MembersService {
     }
   }
 
+  /**
+   * A member corrects their own contact details in the portal: the same validation and the same audit
+   * event as a staff edit, with the member as actor. The e-mail is the login name and stays out.
+   */
+  async correctOwn(memberId: string, patch: Omit<UpdateMemberDto, 'email'>): Promise<{ fields: string[] }> {
+    const actor: Actor = { type: 'member', id: memberId };
+    return this.dataSource.transaction(async (tx) => {
+      const member = await this.repository.findById(memberId, tx);
+      if (!member) throw memberNotFound();
+      if (member.erasedAt) throw memberErased();
+      const value = this.normalise({ ...member, ...patch, email: member.email });
+      const fields = changedFields(member, value);
+      if (fields.length === 0) return { fields };
+      await this.repository.updateMember(tx, memberId, { ...value, updatedAt: this.clock.now() });
+      await this.audit.record(tx, actor, { action: 'member.updated', subjectType: 'member', subjectId: memberId, detail: { fields } });
+      return { fields };
+    });
+  }
+
   async search(actor: Actor, networkId: string, query: MemberSearchQuery): Promise<MemberPageDto> {
     if (actor.type === 'staff' && actor.role === 'auditor') throw forbidden();
     await this.networks.reachable(actor, networkId);

@@ -7,9 +7,16 @@ import { MemberExportService } from '../gdpr/member-export.service.js';
 import type { MemberExport } from '../gdpr/member-export.js';
 import { MembersService } from '../members/members.service.js';
 import { NetworksService } from '../networks/networks.service.js';
-import type { ConsentSection, LedgerRow, MessageRow } from './views/member-pages.js';
+import { ValidationFailedError } from '../common/domain-error.js';
+import { MEMBER_FIELDS } from '../members/member-fields.js';
+import type { ConsentSection, FieldValues, LedgerRow, MessageRow } from './views/member-pages.js';
 
 const SYSTEM = { type: 'system' } as const;
+
+type MemberBundleRow = Awaited<ReturnType<MemberDownload['ofMember']>>[number];
+
+/** The contact fields a member corrects in the portal (the e-mail is the login and stays out). */
+export type ContactField = 'name' | 'phone' | 'address' | 'postal_code' | 'city' | 'about_me';
 
 /** What the member's own pages show, gathered from the features that own each part. */
 @Injectable()
@@ -24,9 +31,22 @@ export class MyDataService {
     private readonly exports: MemberExportService,
   ) {}
 
+  /**
+   * One row per list: its newest edition. Older editions retire when a newer bundle is ready, but the
+   * page does not rely on it; while the newest is still being built, the newest ready one is shown.
+   */
   async messages(memberId: string): Promise<MessageRow[]> {
-    return (await this.bundles.ofMember(memberId)).map((b) => ({
+    const byList = new Map<string, MemberBundleRow[]>();
+    for (const b of await this.bundles.ofMember(memberId)) byList.set(b.listId, [...(byList.get(b.listId) ?? []), b]);
+    const shown = [...byList.values()].map((editions) => {
+      const [newest] = editions; // the rows come newest edition first
+      const building = newest.state !== 'ready' && newest.state !== 'expired';
+      return (building && editions.find((b) => b.state === 'ready')) || newest;
+    });
+    return shown.map((b) => ({
       bundleId: b.bundleId,
+      listId: b.listId,
+      timeZone: b.timeZone,
       networkName: b.networkName,
       listTitle: b.listTitle,
       editionAt: new Date(b.editionAt).toISOString(),
@@ -53,9 +73,46 @@ export class MyDataService {
     );
   }
 
-  /** Sets consent from the portal form; only networks the member is in (others are "not found"). */
+  /** The member's stored contact values by field, as "Mit samtykke" shows them beside each tick. */
+  async fieldValues(memberId: string): Promise<FieldValues> {
+    const { member: m } = await this.members.ownRecord(memberId);
+    return {
+      name: m.name,
+      email: m.email,
+      phone: m.phone,
+      address: m.address,
+      postal_code: m.postalCode,
+      city: m.city,
+      about_me: m.aboutMe,
+    };
+  }
+
+  /**
+   * Sets consent from the portal form; only networks the member is in (others are "not found").
+   * A field with nothing stored cannot be agreed to: the list would show an empty cell for a tick.
+   */
   async setConsent(memberId: string, networkId: string, fields: string[]): Promise<void> {
+    const values = await this.fieldValues(memberId);
+    const empty = MEMBER_FIELDS.filter((f) => fields.includes(f) && !values[f]);
+    if (empty.length) {
+      const problems = empty.map((f) => ({ field: f, code: 'CONSENT_FIELD_EMPTY', message: 'Nothing is stored in this field' }));
+      throw new ValidationFailedError(problems);
+    }
     await this.consent.recordByMember(memberId, networkId, fields);
+  }
+
+  /** The member's own correction of their contact details (audited like a staff edit; e-mail stays out). */
+  correctContact(memberId: string, input: Record<ContactField, string>): Promise<{ fields: string[] }> {
+    // An emptied optional field is removed (null); the name stays required by the members' validation.
+    const optional = (v: string) => (v.trim() === '' ? null : v);
+    return this.members.correctOwn(memberId, {
+      name: input.name,
+      phone: optional(input.phone),
+      address: optional(input.address),
+      postalCode: optional(input.postal_code),
+      city: optional(input.city),
+      aboutMe: optional(input.about_me),
+    });
   }
 
   async ledger(memberId: string): Promise<LedgerRow[]> {

@@ -4,14 +4,17 @@ import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
 import { describeError } from '../common/logger.js';
+import { isSafeMethod } from '../common/web/csrf.js';
+import { localPath } from '../common/web/locale.js';
 import { PAGE_ERROR_TEXTS, pageErrorFor, pageErrorOf } from '../common/web/page-errors.js';
 import { LOGGER } from '../common/logger.module.js';
 import type { RequestWithId } from '../common/request-id.js';
 import { pageContext, sendPage, type PortalRequest } from './portal-context.js';
+import { formPageOf, loginPath, safeReturnPath } from './return-path.js';
 import { messagePage } from './views/public-pages.js';
 
 /**
- * Errors on portal pages become pages, never JSON: no session → the login page; anything not
+ * Errors on portal pages become pages, never JSON: no session → the login page (with the way back); anything not
  * found (including another member's bundle and malformed ids) → one 404 page; every other domain
  * error → its kind's page and status (common/web/page-errors.ts); only the unknown → 500.
  */
@@ -27,7 +30,13 @@ export class PortalExceptionFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<PortalRequest & RequestWithId>();
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof DomainError && pageErrorFor(exception.kind).login) {
-      res.redirect(303, exception.code === 'SECOND_FACTOR_REQUIRED' ? '/portal/kode' : '/portal/login');
+      if (exception.code === 'SECOND_FACTOR_REQUIRED') return res.redirect(303, '/portal/kode');
+      // A form sent after the session ended: its change is lost, so the login page says so, and
+      // brings the member back to the form's page (a checked local path) afterwards.
+      const posted = !isSafeMethod(req);
+      const path = localPath(req);
+      const next = posted ? formPageOf(path) : safeReturnPath(path);
+      res.redirect(303, loginPath({ next, expired: posted && path !== '/portal/logout' }));
       return;
     }
     req.memberSession = undefined;

@@ -17,6 +17,7 @@ import { PasswordResetRequestsService } from '../member-accounts/password-reset-
 import { isValidEmail } from '../common/email.js';
 import { rotateCsrf } from '../common/web/csrf.js';
 import { formErrors } from './form-errors.js';
+import { safeReturnPath } from './return-path.js';
 import { MEMBER_COOKIE, pageContext, sendPage, type PortalRequest } from './portal-context.js';
 import { PortalExceptionFilter } from './portal-exception.filter.js';
 import type { FieldError } from './views/layout.js';
@@ -24,6 +25,8 @@ import type { MailtoChannel } from './views/public-pages.js';
 import { accessRequestPage, choosePasswordPage, codePage, forgotPasswordPage, loginPage, messagePage } from './views/public-pages.js';
 
 const TOKEN = /^lb[ar]_[A-Za-z0-9_-]{43}$/;
+
+const codePath = (next: string | undefined) => (next ? `/portal/kode?next=${encodeURIComponent(next)}` : '/portal/kode');
 
 /** The pages a person sees before logging in: login, access request, activation, forgotten password. */
 @ApiExcludeController()
@@ -45,24 +48,28 @@ export class PortalPublicController {
   @Get('login')
   async loginForm(@Req() req: PortalRequest, @Res() res: Response) {
     const session = await this.currentSession(req);
-    if (session) return res.redirect(303, session.secondFactorPending ? '/portal/kode' : '/portal');
-    sendPage(res, loginPage(pageContext(req, res, this.config.orgName)));
+    const next = safeReturnPath(req.query.next);
+    if (session) return res.redirect(303, session.secondFactorPending ? codePath(next) : (next ?? '/portal'));
+    const ctx = pageContext(req, res, this.config.orgName);
+    const message = req.query.expired === '1' ? ctx.t.sessionExpired : req.query.done === 'logout' ? ctx.t.loggedOut : undefined;
+    sendPage(res, loginPage(ctx, { next, message }));
   }
 
   @Post('login')
   async login(@Req() req: PortalRequest, @Res() res: Response) {
     const ctx = pageContext(req, res, this.config.orgName);
     const email = formText(req.body?.email);
+    const next = safeReturnPath(req.body?.next);
     try {
       const { cookie, session } = await this.auth.login(email, formText(req.body?.password), req.ip ?? 'unknown');
       this.setMemberCookie(res, cookie);
       rotateCsrf(res, this.config.secureCookies, this.config.sessionSecret ?? '');
-      res.redirect(303, session.secondFactorPending ? '/portal/kode' : '/portal');
+      res.redirect(303, session.secondFactorPending ? codePath(next) : (next ?? '/portal'));
     } catch (error) {
       if (!(error instanceof DomainError) || (error.code !== 'LOGIN_FAILED' && error.code !== 'LOGIN_THROTTLED')) throw error;
       const throttled = error.code === 'LOGIN_THROTTLED';
       const errors: FieldError[] = [{ field: 'email', message: throttled ? ctx.t.loginThrottled : ctx.t.loginFailed }];
-      sendPage(res, loginPage(ctx, { email, errors }), throttled ? 429 : 401);
+      sendPage(res, loginPage(ctx, { email, errors, next }), throttled ? 429 : 401);
     }
   }
 
@@ -71,8 +78,9 @@ export class PortalPublicController {
   async codeForm(@Req() req: PortalRequest, @Res() res: Response) {
     const session = await this.currentSession(req);
     if (!session) return res.redirect(303, '/portal/login');
-    if (!session.secondFactorPending) return res.redirect(303, '/portal');
-    sendPage(res, codePage(pageContext(req, res, this.config.orgName)));
+    const next = safeReturnPath(req.query.next);
+    if (!session.secondFactorPending) return res.redirect(303, next ?? '/portal');
+    sendPage(res, codePage(pageContext(req, res, this.config.orgName), { next }));
   }
 
   @Post('kode')
@@ -80,15 +88,16 @@ export class PortalPublicController {
     const session = await this.currentSession(req);
     if (!session) return res.redirect(303, '/portal/login');
     const ctx = pageContext(req, res, this.config.orgName);
+    const next = safeReturnPath(req.body?.next);
     try {
       await this.totp.passSecondFactor(session, formText(req.body?.code), req.ip ?? 'unknown');
-      res.redirect(303, '/portal');
+      res.redirect(303, next ?? '/portal');
     } catch (error) {
       if (error instanceof DomainError && error.code === 'LOGIN_THROTTLED') {
-        return sendPage(res, codePage(ctx, { errors: [{ field: 'code', message: ctx.t.loginThrottled }] }), 429);
+        return sendPage(res, codePage(ctx, { next, errors: [{ field: 'code', message: ctx.t.loginThrottled }] }), 429);
       }
       if (!(error instanceof DomainError) || error.code !== 'TOTP_CODE_WRONG') throw error;
-      sendPage(res, codePage(ctx, { errors: [{ field: 'code', message: ctx.t.codeWrong }] }), 401);
+      sendPage(res, codePage(ctx, { next, errors: [{ field: 'code', message: ctx.t.codeWrong }] }), 401);
     }
   }
 
@@ -189,7 +198,7 @@ export class PortalPublicController {
       rotateCsrf(res, this.config.secureCookies, this.config.sessionSecret ?? '');
       // Bundles that waited for this member's key (or must be re-issued to the new one) are built now.
       this.distribution.drain().catch((e: unknown) => this.logger.error({ memberId, err: { type: (e as Error)?.name } }, 'building bundles after activation failed'));
-      res.redirect(303, secondFactor ? '/portal/kode' : `/portal?done=${purpose === 'activation' ? 'activated' : 'reset'}`);
+      res.redirect(303, secondFactor ? '/portal/kode' : purpose === 'activation' ? '/portal/velkommen' : '/portal?done=reset');
     } catch (error) {
       if (error instanceof DomainError && error.code === 'LINK_INVALID') return this.linkInvalid(ctx, res);
       const errors = formErrors(error, ctx.locale);
@@ -199,7 +208,12 @@ export class PortalPublicController {
   }
 
   private linkInvalid(ctx: ReturnType<typeof pageContext>, res: Response) {
-    sendPage(res, messagePage(ctx, ctx.t.linkInvalidTitle, ctx.t.linkInvalid, { href: '/portal/nulstil', label: ctx.t.forgotTitle }), 410);
+    // A used activation link is most often a member who already chose a password: logging in comes first.
+    const links = [
+      { href: '/portal/login', label: ctx.t.loginTitle },
+      { href: '/portal/nulstil', label: ctx.t.forgotTitle },
+    ];
+    sendPage(res, messagePage(ctx, ctx.t.linkInvalidTitle, ctx.t.linkInvalid, links), 410);
   }
 
   private async currentSession(req: PortalRequest) {

@@ -17,6 +17,9 @@ import { MEMBER_COOKIE, pageContext, sendPage, type PortalRequest } from './port
 import { PortalExceptionFilter } from './portal-exception.filter.js';
 import { changePasswordPage, consentPage, messagesPage, myDataPage, recipientsPage, totpPage } from './views/member-pages.js';
 import type { PortalTexts } from './views/portal-texts.js';
+import type { FieldError, PageContext } from './views/layout.js';
+import type { MemberField } from '../members/member-fields.js';
+import { qrSvg } from '../common/web/qr-svg.js';
 
 const DOWNLOADS = {
   zip: { type: 'application/zip', extension: 'zip', entry: null },
@@ -67,7 +70,7 @@ export class PortalController {
   @Get()
   async messages(@Req() req: PortalRequest, @Res() res: Response) {
     const ctx = await this.ctx(req, res);
-    sendPage(res, messagesPage(ctx, await this.myData.messages(session(req).memberId), this.config.timeZone, flash(req, ctx.t)));
+    sendPage(res, messagesPage(ctx, await this.myData.messages(session(req).memberId), flash(req, ctx.t)));
   }
 
   /** Decrypted in the request with the identity from the session; nothing is written to disk. */
@@ -95,7 +98,9 @@ export class PortalController {
   @Get('samtykke')
   async consentForm(@Req() req: PortalRequest, @Res() res: Response) {
     const ctx = await this.ctx(req, res);
-    sendPage(res, consentPage(ctx, await this.myData.consentSections(session(req).memberId), this.config.timeZone, flash(req, ctx.t)));
+    const memberId = session(req).memberId;
+    const [sections, values] = await Promise.all([this.myData.consentSections(memberId), this.myData.fieldValues(memberId)]);
+    sendPage(res, consentPage(ctx, sections, values, this.config.timeZone, { flash: flash(req, ctx.t) }));
   }
 
   @Post('samtykke')
@@ -103,7 +108,17 @@ export class PortalController {
     const networkId = new UuidPipe().transform(String(req.body?.networkId ?? ''), { type: 'body', data: 'networkId' });
     const raw = req.body?.fields as unknown;
     const fields = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
-    await this.myData.setConsent(session(req).memberId, networkId, fields);
+    const memberId = session(req).memberId;
+    try {
+      await this.myData.setConsent(memberId, networkId, fields);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.problems[0]?.code !== 'CONSENT_FIELD_EMPTY') throw error;
+      const ctx = await this.ctx(req, res);
+      const label = (field?: string) => ctx.t.fields[field as MemberField].toLowerCase();
+      const errors = error.problems.map((p) => ({ field: 'fields', message: ctx.t.consentFieldEmpty.replace('{field}', label(p.field)) }));
+      const [sections, values] = await Promise.all([this.myData.consentSections(memberId), this.myData.fieldValues(memberId)]);
+      return sendPage(res, consentPage(ctx, sections, values, this.config.timeZone, { errors }), 400);
+    }
     res.redirect(303, '/portal/samtykke?done=consent');
   }
 
@@ -172,7 +187,7 @@ export class PortalController {
   @Get('to-trin')
   async totpForm(@Req() req: PortalRequest, @Res() res: Response) {
     const ctx = await this.ctx(req, res);
-    sendPage(res, totpPage(ctx, await this.totp.status(session(req).memberId), { flash: flash(req, ctx.t) }));
+    sendPage(res, await this.totpView(req, ctx, { flash: flash(req, ctx.t) }));
   }
 
   @Post('to-trin/start')
@@ -184,7 +199,7 @@ export class PortalController {
       const ctx = await this.ctx(req, res);
       const errors = formErrors(error, ctx.locale);
       if (!errors) throw error;
-      sendPage(res, totpPage(ctx, await this.totp.status(session(req).memberId), { errors }), 400);
+      sendPage(res, await this.totpView(req, ctx, { errors }), 400);
     }
   }
 
@@ -208,15 +223,22 @@ export class PortalController {
       const ctx = await this.ctx(req, res);
       const errors = formErrors(error, ctx.locale);
       if (!errors) throw error;
-      sendPage(res, totpPage(ctx, await this.totp.status(session(req).memberId), { errors }), 400);
+      sendPage(res, await this.totpView(req, ctx, { errors }), 400);
     }
+  }
+
+  /** The two-step page; while setting up, with the key as a QR code made here (no script, no image request). */
+  private async totpView(req: PortalRequest, ctx: PageContext, o: { flash?: string; errors?: FieldError[] }) {
+    const status = await this.totp.status(session(req).memberId);
+    const qr = status.state === 'pending' ? await qrSvg(status.uri, ctx.t.totpQrLabel) : undefined;
+    return totpPage(ctx, status, { ...o, qr });
   }
 
   @Post('logout')
   async logout(@Req() req: PortalRequest, @Res() res: Response) {
     await this.auth.logout(session(req));
     clearSessionCookie(res, MEMBER_COOKIE, this.config.secureCookies);
-    res.redirect(303, '/portal/login');
+    res.redirect(303, '/portal/login?done=logout');
   }
 }
 

@@ -14,6 +14,7 @@ import { AssetsController } from './assets.controller.js';
 import { MemberSessionGuard } from './member-session.guard.js';
 import { MyDataService } from './my-data.service.js';
 import { PortalExceptionFilter } from './portal-exception.filter.js';
+import { PortalProfileController } from './portal-profile.controller.js';
 import { PortalPublicController } from './portal-public.controller.js';
 import { PortalController } from './portal.controller.js';
 
@@ -32,7 +33,7 @@ import { PortalController } from './portal.controller.js';
     NetworksModule,
     RecipientsModule,
   ],
-  controllers: [PortalPublicController, PortalController, AssetsController],
+  controllers: [PortalPublicController, PortalController, PortalProfileController, AssetsController],
   providers: [MyDataService, MemberSessionGuard, PortalExceptionFilter],
 })
 export class PortalModule {}

@@ -429,6 +429,8 @@ describe('the staff console in a real browser (its pages carry no script; the CS
     await audit(adminPage);
     await adminPage.getByRole('button', { name: 'Slå to-trins-login til' }).click();
     expect(await adminPage.locator('dl.totp code').count()).toBe(2);
+    // The same server-made QR code as the portal's, with its text alternative; the key stays as text.
+    expect(await adminPage.getByRole('img', { name: /^QR-kode med nøglen til to-trins-login/ }).count()).toBe(1);
     await audit(adminPage);
     await adminPage.getByLabel('Kode fra appen (6 cifre)').fill('12345');
     await adminPage.getByRole('button', { name: 'Bekræft' }).click();

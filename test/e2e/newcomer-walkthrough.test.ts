@@ -90,7 +90,7 @@ describe('a newcomer on the embedded database', () => {
       await page.getByLabel('Adgangskode', { exact: true }).fill('en lang og hemmelig sætning');
       await page.getByLabel('Gentag adgangskoden').fill('en lang og hemmelig sætning');
       await page.getByRole('button', { name: 'Aktivér min adgang' }).click();
-      await page.getByRole('link', { name: 'Mit samtykke' }).click();
+      await page.getByRole('link', { name: 'Gå til Mit samtykke' }).click();
       for (const label of ['Navn', 'E-mail']) await page.getByLabel(label, { exact: true }).check();
       await page.getByRole('button', { name: 'Gem mit samtykke' }).click();
 

@@ -24,6 +24,7 @@ nav a[aria-current="page"]{font-weight:700;text-decoration-thickness:3px}
 main{display:block;max-width:60rem;margin:0 auto;padding:1.5rem 1rem 3rem}
 main:focus{outline:none}
 h1{font-size:1.9rem;line-height:1.2;margin:.5rem 0 1rem}
+h1,h2{overflow-wrap:break-word}
 h2{font-size:1.35rem;margin:2rem 0 .75rem}
 .field{margin:0 0 1.25rem}
 label,legend{display:block;font-weight:700;margin-bottom:.25rem}
@@ -58,5 +59,29 @@ dl.facts dt{font-weight:700;margin-top:.5rem}
 dl.facts dd{margin:0}
 form.inline{display:inline-block;margin:.25rem .5rem .25rem 0}
 .pager{margin:1rem 0}
+textarea{font:inherit;width:100%;max-width:28rem;padding:.55rem .6rem;border:2px solid #1b1b1b;border-radius:4px}
+textarea{background:#ffffff;color:#1b1b1b}
+.has-error textarea{border-color:#b00020}
+.button.secondary{background:#ffffff;color:#0b4a8f}
+.buttons .button{margin:0 .5rem .5rem 0}
+.lead{font-size:1.2rem;font-weight:700}
+strong.new{display:inline-block;background:#1d6b2f;color:#ffffff;padding:0 .45rem;border-radius:3px;font-size:.85rem;line-height:1.5}
+.choice.with-value{flex-wrap:wrap;margin-bottom:.6rem}
+.choice .value{flex-basis:100%;margin-left:2rem;color:#3d3d3d;overflow-wrap:anywhere;white-space:pre-wrap}
+.choice .value.empty{font-style:italic}
+.choice input:disabled+label{color:#3d3d3d}
+dd.wrap{overflow-wrap:anywhere}
+figure.qr{margin:1rem 0}
+figure.qr svg{display:block;max-width:100%;height:auto}
+/* Narrow screens: a table becomes one box per row, each cell headed by its column's name (data-label);
+   the header row stays in the document for screen readers, only moved out of sight. */
+@media (max-width:40em){
+h1{font-size:1.55rem}
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+table.stack tr{border:1px solid #6b6b6b;border-radius:4px;margin:0 0 1rem;padding:.35rem .75rem}
+table.stack td{border:0;padding:.3rem 0;overflow-wrap:anywhere}
+table.stack td[data-label]::before{content:attr(data-label);display:block;font-weight:700;color:#3d3d3d}
+}
 footer.site{border-top:1px solid #6b6b6b;padding:1rem;max-width:60rem;margin:0 auto;color:#3d3d3d}
 `;

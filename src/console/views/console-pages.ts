@@ -1,6 +1,6 @@
 import { formatPhone } from '../../common/phone-format.js';
 import { field, type FieldError } from '../../common/web/forms.js';
-import { html } from '../../common/web/html.js';
+import { html, type SafeHtml } from '../../common/web/html.js';
 import { MEMBER_FIELDS, type MemberField } from '../../members/member-fields.js';
 import { consoleLayout, csrf, errors, formatDateTime, table, type ConsoleContext } from './console-layout.js';
 import { erasedNotice } from './console-gdpr-pages.js';
@@ -23,7 +23,10 @@ ${field({ name: 'code', label: t.code, autocomplete: 'one-time-code', errors: li
   );
 }
 
-export function totpSetupPage(ctx: ConsoleContext, o: { secret?: string; uri?: string; errors?: FieldError[]; totpOn?: boolean }): string {
+export function totpSetupPage(
+  ctx: ConsoleContext,
+  o: { secret?: string; uri?: string; qr?: SafeHtml; errors?: FieldError[]; totpOn?: boolean },
+): string {
   const { t } = ctx;
   const list = o.errors ?? [];
   return consoleLayout(
@@ -32,7 +35,8 @@ export function totpSetupPage(ctx: ConsoleContext, o: { secret?: string; uri?: s
     html`${errors(ctx, list)}<p>${t.totpSetupIntro}</p>
 ${
   o.secret
-    ? html`<dl class="totp"><dt>${t.totpKey}</dt><dd><code>${o.secret.replace(/(.{4})/g, '$1 ').trim()}</code></dd><dt>${t.totpUri}</dt><dd><code class="wrap">${o.uri}</code></dd></dl>
+    ? html`${o.qr ? html`<figure class="qr">${o.qr}</figure>` : ''}
+<dl class="totp"><dt>${t.totpKey}</dt><dd><code>${o.secret.replace(/(.{4})/g, '$1 ').trim()}</code></dd><dt>${t.totpUri}</dt><dd><code class="wrap">${o.uri}</code></dd></dl>
 <form method="post" action="/console/to-trin/bekraeft" novalidate>${csrf(ctx)}
 ${field({ name: 'code', label: t.totpCodeLabel, autocomplete: 'one-time-code', errors: list, required: true })}
 <button type="submit">${t.totpConfirm}</button></form>`

@@ -24,8 +24,11 @@ const da = {
   loginFailed: 'E-mailadressen, adgangskoden eller koden er forkert.',
   loginThrottled: 'Der har været for mange forkerte forsøg herfra. Vent lidt (højst et kvarter), og prøv igen.',
   totpSetupTitle: 'Slå to-trins-login til',
-  totpSetupIntro: 'Din organisation kræver to-trins-login. Tilføj nøglen i din godkendelsesapp, og skriv den kode på seks cifre, appen viser.',
+  totpSetupIntro:
+    'Din organisation kræver to-trins-login. Skan QR-koden med din godkendelsesapp (eller skriv nøglen under den), ' +
+    'og skriv den kode på seks cifre, appen viser.',
   totpKey: 'Nøgle',
+  totpQrLabel: 'QR-kode med nøglen til to-trins-login. Samme nøgle står som tekst herunder.',
   totpUri: 'Adresse til appen',
   totpCodeLabel: 'Kode fra appen (6 cifre)',
   totpConfirm: 'Bekræft',
@@ -194,8 +197,11 @@ const en: typeof da = {
   loginFailed: 'The e-mail address, password or code is wrong.',
   loginThrottled: 'There have been too many failed attempts from here. Wait a little (at most a quarter of an hour) and try again.',
   totpSetupTitle: 'Turn on two-step login',
-  totpSetupIntro: 'Your organisation requires two-step login. Add the key to your authenticator app and enter the six-digit code it shows.',
+  totpSetupIntro:
+    'Your organisation requires two-step login. Scan the QR code with your authenticator app (or enter the key below it) ' +
+    'and enter the six-digit code it shows.',
   totpKey: 'Key',
+  totpQrLabel: 'QR code with the key for two-step login. The same key is shown as text below.',
   totpUri: 'Address for the app',
   totpCodeLabel: 'Code from the app (6 digits)',
   totpConfirm: 'Confirm',

@@ -63,7 +63,9 @@ const da = {
   activateIntro: 'Vælg den adgangskode, du vil bruge, når du logger ind. Din adgangskode beskytter også dine beskeder: vi kan ikke se den.',
   activateButton: 'Aktivér min adgang',
   linkInvalidTitle: 'Linket virker ikke længere',
-  linkInvalid: 'Linket er brugt eller for gammelt. Bed om et nyt link, eller kontakt os.',
+  linkInvalid:
+    'Linket er brugt eller for gammelt. Har du allerede valgt en adgangskode, så log ind. ' +
+    'Ellers kan du bede om et nyt link eller kontakte os.',
   activated: 'Din adgang er klar. Du er nu logget ind.',
   forgotTitle: 'Glemt adgangskode',
   forgotIntro: 'Skriv din e-mailadresse. Hvis du har en adgang, sender vi et link, hvor du kan vælge en ny adgangskode.',
@@ -123,6 +125,41 @@ const da = {
   csrfTitle: 'Formularen er udløbet',
   csrf: 'Gå tilbage, genindlæs siden, og prøv igen.',
   footer: 'Fortroligt. Kontaktlisterne må kun bruges af netværkets medlemmer.',
+  welcomeTitle: 'Din adgang er klar',
+  welcomeGuide: 'Vælg hvad de andre må se — du får selv listen, når du står på den.',
+  welcomeMore: 'Kontaktlisten sendes kun til dem, der står på den. Sæt kryds ved mindst én oplysning i hvert netværk, du vil være med i.',
+  welcomeButton: 'Gå til Mit samtykke',
+  noMessagesWhy:
+    'Kontaktlisten sendes kun til dem, der står på den. Vælg hvad de andre må se, så får du listen, næste gang den sendes ud.',
+  goToConsent: 'Gå til Mit samtykke',
+  newMarker: 'ny',
+  newMarkerHelp: 'ikke hentet endnu',
+  consentValue: 'Gemt nu',
+  consentNoValue: 'ingen oplysning gemt',
+  consentEmptyHelp: 'En oplysning, der ikke er gemt, kan du ikke vælge. Du kan selv tilføje eller rette den.',
+  consentFieldEmpty: 'Du kan ikke dele {field}: der er ingen oplysning gemt. Ret dine kontaktoplysninger først',
+  contactLink: 'Ret mine kontaktoplysninger',
+  contactTitle: 'Mine kontaktoplysninger',
+  contactIntro: 'Ret dine oplysninger her. De andre medlemmer ser kun det, du har givet samtykke til i "Mit samtykke".',
+  contactEmailNote: 'Din e-mailadresse er også dit login, så den kan ikke ændres her. Kontakt os, hvis den skal ændres.',
+  contactEmail: 'E-mailadresse (login)',
+  phoneHint: 'Fx 20 12 34 56. Et udenlandsk nummer skrives med landekode, fx +46 70 123 45 67.',
+  contactSave: 'Gem mine oplysninger',
+  contactSaved: 'Dine kontaktoplysninger er gemt.',
+  erasureConfirmTitle: 'Vil du bede om sletning?',
+  erasureConfirmIntro: 'Når du bekræfter, sender vi din anmodning til en medarbejder, som gennemfører sletningen. Det betyder:',
+  erasureConsequences: [
+    'Dit navn og dine kontaktoplysninger bliver slettet, og du kommer ikke med på flere kontaktlister.',
+    'Du kan ikke længere logge ind, og de beskeder, du har fået, kan ikke hentes mere.',
+    'Sletningen kan ikke fortrydes, når den er gennemført.',
+  ],
+  erasureExportFirst: 'Vil du have en kopi af dine data, så hent den først på siden Mine data.',
+  erasureConfirmButton: 'Ja, bed om sletning',
+  erasureCancel: 'Nej, gå tilbage til Mine data',
+  sessionExpired: 'Du blev logget ud, så dine ændringer blev ikke gemt. Log ind igen, så kommer du tilbage til siden.',
+  loggedOut: 'Du er logget ud.',
+  totpQrIntro: 'Skan QR-koden med appen. Kan du ikke skanne, så skriv nøglen under koden i stedet.',
+  totpQrLabel: 'QR-kode med nøglen til to-trins-login. Samme nøgle står som tekst herunder.',
   fields: {
     name: 'Navn',
     email: 'E-mail',
@@ -197,7 +234,9 @@ const en: PortalTexts = {
   activateIntro: 'Choose the password you will use to log in. Your password also protects your messages: we cannot see it.',
   activateButton: 'Activate my access',
   linkInvalidTitle: 'The link does not work any more',
-  linkInvalid: 'The link has been used or is too old. Ask for a new link, or contact us.',
+  linkInvalid:
+    'The link has been used or is too old. If you have already chosen a password, log in. ' +
+    'Otherwise ask for a new link, or contact us.',
   activated: 'Your access is ready. You are now logged in.',
   forgotTitle: 'Forgotten password',
   forgotIntro: 'Enter your e-mail address. If you have access, we send a link where you can choose a new password.',
@@ -257,6 +296,42 @@ const en: PortalTexts = {
   csrfTitle: 'The form has expired',
   csrf: 'Go back, reload the page and try again.',
   footer: 'Confidential. The contact lists may only be used by the members of the network.',
+  welcomeTitle: 'Your access is ready',
+  welcomeGuide: 'Choose what the others may see — you get the list yourself when you are on it.',
+  welcomeMore: 'The contact list goes only to those who are on it. Tick at least one detail in each network you want to take part in.',
+  welcomeButton: 'Go to My consent',
+  noMessagesWhy:
+    'The contact list goes only to those who are on it. Choose what the others may see, ' +
+    'and you get the list the next time it is sent out.',
+  goToConsent: 'Go to My consent',
+  newMarker: 'new',
+  newMarkerHelp: 'not downloaded yet',
+  consentValue: 'Stored now',
+  consentNoValue: 'nothing stored',
+  consentEmptyHelp: 'A detail that is not stored cannot be chosen. You can add or correct it yourself.',
+  consentFieldEmpty: 'You cannot share {field}: nothing is stored. Correct your contact details first',
+  contactLink: 'Correct my contact details',
+  contactTitle: 'My contact details',
+  contactIntro: 'Correct your details here. The other members see only what you have agreed to in "My consent".',
+  contactEmailNote: 'Your e-mail address is also your login, so it cannot be changed here. Contact us if it needs changing.',
+  contactEmail: 'E-mail address (login)',
+  phoneHint: 'Such as 20 12 34 56. A number outside Denmark is written with its country code, such as +46 70 123 45 67.',
+  contactSave: 'Save my details',
+  contactSaved: 'Your contact details are saved.',
+  erasureConfirmTitle: 'Do you want to ask for erasure?',
+  erasureConfirmIntro: 'When you confirm, we send your request to a member of staff, who carries out the erasure. This means:',
+  erasureConsequences: [
+    'Your name and contact details are erased, and you are not on any more contact lists.',
+    'You can no longer log in, and the messages you have received can no longer be downloaded.',
+    'The erasure cannot be undone once it has been carried out.',
+  ],
+  erasureExportFirst: 'If you want a copy of your data, download it first on the My data page.',
+  erasureConfirmButton: 'Yes, ask for erasure',
+  erasureCancel: 'No, go back to My data',
+  sessionExpired: 'You were logged out, so your changes were not saved. Log in again and you return to the page.',
+  loggedOut: 'You are logged out.',
+  totpQrIntro: 'Scan the QR code with the app. If you cannot scan it, enter the key below the code instead.',
+  totpQrLabel: 'QR code with the key for two-step login. The same key is shown as text below.',
   fields: {
     name: 'Name',
     email: 'E-mail',
@@ -269,6 +344,12 @@ const en: PortalTexts = {
 };
 
 export const TEXTS: Record<Locale, PortalTexts> = { da, en };
+
+/** A date with the time of day ("4. december 2026 kl. 21.15"), in the given time zone. */
+export function formatDateTime(iso: string | Date, locale: Locale, timeZone: string): string {
+  const options = { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone } as const;
+  return new Intl.DateTimeFormat(locale === 'da' ? 'da-DK' : 'en-GB', options).format(new Date(iso));
+}
 
 /** A date as people read it in the chosen language, in the organisation's time zone. */
 export function formatDate(iso: string | Date, locale: Locale, timeZone: string): string {

@@ -1,7 +1,8 @@
 import { html } from '../../common/web/html.js';
 import { csrfField, errorSummary, field, layout, type FieldError, type PageContext } from './layout.js';
 
-export function loginPage(ctx: PageContext, o: { email?: string; errors?: FieldError[]; message?: string } = {}): string {
+/** `next`: the checked local page to return to after login (see return-path.ts), carried in the form. */
+export function loginPage(ctx: PageContext, o: { email?: string; errors?: FieldError[]; message?: string; next?: string } = {}): string {
   const { t } = ctx;
   const errors = o.errors ?? [];
   return layout(
@@ -11,6 +12,7 @@ export function loginPage(ctx: PageContext, o: { email?: string; errors?: FieldE
 <p>${t.loginIntro}</p>
 <form method="post" action="/portal/login" novalidate>
 ${csrfField(ctx)}
+${o.next ? html`<input type="hidden" name="next" value="${o.next}">` : ''}
 ${field({ name: 'email', label: t.email, type: 'email', value: o.email, autocomplete: 'username', errors, required: true })}
 ${field({ name: 'password', label: t.password, type: 'password', autocomplete: 'current-password', errors, required: true })}
 <button type="submit">${t.loginButton}</button>
@@ -79,8 +81,11 @@ ${channels.map(
 }
 
 /** A page with a heading and one paragraph (confirmations, invalid links, errors). */
-export function messagePage(ctx: PageContext, title: string, text: string, link?: { href: string; label: string }): string {
-  return layout(ctx, title, html`<p>${text}</p>${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}`);
+type Link = { href: string; label: string };
+
+export function messagePage(ctx: PageContext, title: string, text: string, link?: Link | Link[]): string {
+  const links = link === undefined ? [] : Array.isArray(link) ? link : [link];
+  return layout(ctx, title, html`<p>${text}</p>${links.map((l) => html`<p><a href="${l.href}">${l.label}</a></p>`)}`);
 }
 
 /** The form behind an activation or reset link; the token travels in the form, not in a query. */
@@ -119,7 +124,7 @@ ${field({ name: 'email', label: t.email, type: 'email', value: o.email, autocomp
 }
 
 /** The second step of a login with two-step login on. */
-export function codePage(ctx: PageContext, o: { errors?: FieldError[] } = {}): string {
+export function codePage(ctx: PageContext, o: { errors?: FieldError[]; next?: string } = {}): string {
   const { t } = ctx;
   const errors = o.errors ?? [];
   return layout(
@@ -129,6 +134,7 @@ export function codePage(ctx: PageContext, o: { errors?: FieldError[] } = {}): s
 <p>${t.codeIntro}</p>
 <form method="post" action="/portal/kode" novalidate>
 ${csrfField(ctx)}
+${o.next ? html`<input type="hidden" name="next" value="${o.next}">` : ''}
 ${field({ name: 'code', label: t.totpCode, autocomplete: 'one-time-code', errors, required: true })}
 <button type="submit">${t.codeButton}</button>
 </form>`,
