@@ -9,6 +9,7 @@ import { MembersService } from '../members/members.service.js';
 import { NetworksService } from '../networks/networks.service.js';
 import { ValidationFailedError } from '../common/domain-error.js';
 import { MEMBER_FIELDS } from '../members/member-fields.js';
+import { formatPhone } from '../common/phone-format.js';
 import type { ConsentSection, FieldValues, LedgerRow, MessageRow } from './views/member-pages.js';
 
 const SYSTEM = { type: 'system' } as const;
@@ -79,7 +80,7 @@ export class MyDataService {
     return {
       name: m.name,
       email: m.email,
-      phone: m.phone,
+      phone: m.phone ? formatPhone(m.phone) : m.phone, // as people write it; stored as E.164
       address: m.address,
       postal_code: m.postalCode,
       city: m.city,

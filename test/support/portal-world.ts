@@ -48,8 +48,12 @@ export async function activateMember(app: INestApplication, sink: SmtpSink, base
 }
 
 /** The coordinator publishes the list; the worker builds the bundles and sends the notices. */
-export async function publish(app: INestApplication, coordinatorToken: string, listId: string) {
-  const res = await request(app.getHttpServer()).post(`/api/v1/lists/${listId}/editions`).set('Authorization', `Bearer ${coordinatorToken}`).expect(201);
+export async function publish(app: INestApplication, coordinatorToken: string, listId: string, options: { force?: boolean } = {}) {
+  const res = await request(app.getHttpServer())
+    .post(`/api/v1/lists/${listId}/editions`)
+    .set('Authorization', `Bearer ${coordinatorToken}`)
+    .send(options.force ? { force: true } : {})
+    .expect(201);
   await app.get(BundleWorker).drain();
   await flushMail(app);
   return res.body.id as string;
