@@ -16,8 +16,19 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     autoLoadEntities: true,
     synchronize: false,
     migrationsRun: false,
-    extra: { max: POOL_SIZE, application_name: 'listebud' },
+    extra: { max: POOL_SIZE, application_name: 'listebud', onConnect: keepErrorListener },
   } as DataSourceOptions;
+}
+
+/**
+ * Gives every pooled client an 'error' listener for its whole life. pg-pool takes its own listener off
+ * when it hands a client out and TypeORM adds one only a microtask later, so a server that ends the
+ * connection in the same socket read as the log-in's ReadyForQuery (a restart, pg_terminate_backend)
+ * emitted 'error' with no listener and crashed the process. Nothing is lost: the client is marked
+ * unusable, its query fails, and the pool drops it on release.
+ */
+function keepErrorListener(client: { on(event: 'error', listener: () => void): unknown }): void {
+  client.on('error', () => undefined);
 }
 
 @Global()
