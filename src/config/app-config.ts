@@ -2,6 +2,9 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isTimeZone } from '../common/time-zone.js';
 import type { OrgLogo } from './org-logo.js';
+import { imapUrlProblem, parseImapUrl, type ImapMailboxConfig } from './imap-url.js';
+
+export type { ImapMailboxConfig } from './imap-url.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -112,46 +115,6 @@ export const configSchema = z.object({
 }).superRefine(s3StoreProblems, { when: () => true });
 
 export const SECRET_KEYS = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'S3_SECRET_ACCESS_KEY', 'AUDIT_SIGNING_KEY', 'IMAP_URL']);
-
-/** The organisation's mailbox that access-request mails arrive in (IMAP_URL). */
-export interface ImapMailboxConfig {
-  host: string;
-  port: number;
-  /** imaps://: TLS from the start; imap://: STARTTLS when the server offers it. */
-  secure: boolean;
-  user: string;
-  password: string;
-  /** The folder read, INBOX unless the URL names one. */
-  folder: string;
-}
-
-/** Answers what is wrong with an IMAP_URL without ever quoting it (it holds a password). */
-function imapUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be a URL such as imaps://user:password@host:993/INBOX';
-  }
-  if (url.protocol !== 'imap:' && url.protocol !== 'imaps:') return 'must start with imap:// or imaps://';
-  if (!url.hostname) return 'must name a host';
-  if (!url.username || !url.password) return 'must hold a user name and a password (imaps://user:password@host/INBOX)';
-  return null;
-}
-
-function parseImapUrl(value: string): ImapMailboxConfig {
-  const url = new URL(value);
-  const secure = url.protocol === 'imaps:';
-  const folder = decodeURIComponent(url.pathname.replace(/^\/+/, '').replace(/\/+$/, ''));
-  return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port ? Number(url.port) : secure ? 993 : 143,
-    secure,
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    folder: folder || 'INBOX',
-  };
-}
 
 /**
  * What BUNDLE_STORE=s3 needs besides its own keys. Runs even when other keys are bad (`when`), so
