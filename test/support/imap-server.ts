@@ -157,8 +157,16 @@ service anvil {
       return sum;
     },
     async waitForIdle() {
-      const logins = () => log().split('\n').filter((l) => l.includes('imap-login: Login:')).length;
-      for (let i = 0; i < 200 && counterLines(0).length < logins(); i++) await new Promise((r) => setTimeout(r, 50));
+      // Every session that logged in has logged out, and no logout has come for a second (a client's
+      // LOGOUT can reach Dovecot's log well after the client moved on).
+      const logins = () => log().split('\n').filter((l) => l.includes('Login:')).length;
+      let seen = -1;
+      for (let i = 0; i < 40; i++) {
+        const now = counterLines(0).length;
+        if (now === seen && now >= logins()) return;
+        seen = now;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     },
     async waitForLogouts(n, since = 0) {
       for (let i = 0; i < 100 && counterLines(since).length < n; i++) await new Promise((r) => setTimeout(r, 50));
